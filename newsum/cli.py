@@ -1,0 +1,67 @@
+"""The `newsum` command: parses arguments, runs a subcommand, turns errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+
+def _commands() -> dict:
+    from .commands import COMMANDS
+
+    return {name: importlib.import_module(f".commands.{name}", __package__) for name in COMMANDS}
+
+
+def build_parser(commands: dict) -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser = argparse.ArgumentParser(
+        prog="newsum", description="Fast, offline, extractive news summarization."
+    )
+    parser.add_argument("--version", action="version", version="%(prog)s " + _version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in commands.values():
+        module.add_parser(sub, parent)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 some records failed, 2 bad input or usage)."""
+    commands = _commands()
+    parser = build_parser(commands)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    from .errors import NewsumError
+
+    try:
+        return commands[args.command].run(args)
+    except NewsumError as exc:
+        if args.debug:
+            raise
+        print(f"newsum: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsum: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except MemoryError:
+        if args.debug:
+            raise
+        print("newsum: error: out of memory (input too large)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

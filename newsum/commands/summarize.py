@@ -1,0 +1,87 @@
+"""`newsum summarize`: highlights of one or more stories (files, JSONL records, stdin)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_length_options(p: argparse.ArgumentParser) -> None:
+    """--sentences / --words / --ratio / --order / --no-redundancy, shared with other commands."""
+    p.add_argument("--sentences", "-n", type=int, default=None, metavar="N",
+                   help="at most N sentences (default 3)")
+    p.add_argument("--words", "-w", type=int, default=None, metavar="N",
+                   help="at most N words in total")
+    p.add_argument("--ratio", "-r", type=float, default=None, metavar="R",
+                   help="at most this fraction of the story's sentences")
+    p.add_argument("--order", choices=("position", "score"), default="position",
+                   help="order of the output sentences (default: story order)")
+    p.add_argument("--no-redundancy", dest="redundancy", action="store_false",
+                   help="switch off trigram blocking of repeated content")
+
+
+def length_settings(args: argparse.Namespace) -> dict:
+    sentences = args.sentences
+    if sentences is None and args.words is None and args.ratio is None:
+        sentences = 3
+    return {
+        "sentences": sentences,
+        "words": args.words,
+        "ratio": args.ratio,
+        "order": args.order,
+        "redundancy": args.redundancy,
+    }
+
+
+def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "summarize",
+        parents=[parent],
+        help="print the highlights of stories",
+        description="Print the highlights of each story: a text file (raw or corpus-style "
+        "tokenized), JSONL records (one summary per record) or '-' for standard input.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="input files, or - for stdin")
+    p.add_argument("--method", "-m", default=None, help="scoring method (see `newsum methods`)")
+    add_length_options(p)
+    p.add_argument("--format", default="auto", help="auto, text, tokenized or jsonl")
+    p.add_argument("--field", default="article", help="JSONL field holding the story")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_const", const="json", dest="output_format",
+                     help="one JSON object per story")
+    out.add_argument("--markdown", action="store_const", const="markdown", dest="output_format",
+                     help="markdown bullet list")
+    p.add_argument("--output", "-o", default=None, metavar="FILE",
+                   help="write to FILE (atomically: complete or not at all) instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import UsageError
+    from ..methods.base import get_method
+    from ..readers import iter_items
+    from ..render import AtomicOutput, render
+    from ..summarizer import default_method, summarize_document
+
+    paths = args.paths or ["-"]
+    if paths == ["-"] and sys.stdin.isatty():
+        raise UsageError("no input: give a file path, or pipe a story into `newsum summarize -`")
+    settings = length_settings(args)
+    method = get_method(args.method or default_method())
+    fmt = args.output_format or "text"
+    failed = done = 0
+    with AtomicOutput(args.output) as out:
+        for item in iter_items(paths, args.format, args.field):
+            if item.error:
+                failed += 1
+                print(f"newsum: error: {item.error}", file=sys.stderr)
+                continue
+            summary = summarize_document(item.document, method, **settings)
+            if fmt == "text" and done:
+                out.write("\n")
+            out.write(render(summary, fmt, name=item.name, record_id=item.record_id))
+            done += 1
+        if not done:
+            out.discard()
+    if failed:
+        return 2 if not done else 1
+    return 0

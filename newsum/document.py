@@ -1,0 +1,89 @@
+"""The data types every front end shares: Document (what was read) and Summary (what was chosen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of the input.
+
+    `start`/`end` are character offsets into `Document.text` (the input as given), so
+    `doc.text[s.start:s.end] == s.source`; `text` is the readable display form and `tokens`
+    the lowercased word tokens methods score with.
+    """
+
+    index: int
+    start: int
+    end: int
+    source: str
+    text: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Document:
+    """A story split into sentences, with how it was read (`kind`: "raw" or "tokenized")."""
+
+    text: str
+    sentences: list[Sentence]
+    kind: str = "raw"
+    lowercased: bool = False
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """A chosen sentence: display `text`, its `index` in the story, its `score` and input span."""
+
+    text: str
+    index: int
+    score: float
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "index": self.index,
+            "score": self.score,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(slots=True)
+class Summary:
+    """The highlights of one Document; `str(summary)` is the plain-text output."""
+
+    sentences: list[SummarySentence]
+    method: str
+    settings: dict[str, Any]
+    document: Document
+
+    def __str__(self) -> str:
+        return "\n".join(s.text for s in self.sentences)
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @property
+    def indices(self) -> list[int]:
+        return [s.index for s in self.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by the CLI, the HTTP service and batch output."""
+        out: dict[str, Any] = {
+            "sentences": [s.to_dict() for s in self.sentences],
+            "method": self.method,
+            "settings": dict(self.settings),
+        }
+        if self.document.title:
+            out["title"] = self.document.title
+        return out

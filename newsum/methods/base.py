@@ -1,0 +1,75 @@
+"""The Method interface and the registry of methods by name.
+
+A method turns a Document into one salience score per sentence (higher is better). It never
+reads files or prints; length, order and redundancy are the selector's business.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, ClassVar, TypeVar
+
+from ..document import Document
+from ..errors import UsageError
+
+_REGISTRY: dict[str, type[Method]] = {}
+M = TypeVar("M", bound="type[Method]")
+
+
+class Method:
+    """Base class: subclasses set `name`, `description` and implement `score`.
+
+    Every setting is an explicit keyword argument of `__init__` stored under the same name,
+    so `get_params()` can list it (scikit-learn's convention).
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    def score(self, doc: Document) -> list[float]:
+        """One score per sentence of `doc`; higher means more summary-worthy."""
+        raise NotImplementedError
+
+    def get_params(self) -> dict[str, Any]:
+        sig = inspect.signature(type(self).__init__)
+        return {p: getattr(self, p) for p in sig.parameters if p != "self"}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+def register(cls: M) -> M:
+    """Class decorator: make a Method available under its `name`."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def _load_builtins() -> None:
+    from . import lead, textrank, lexrank, centroid  # noqa: F401, I001  (registration order)
+
+
+def method_classes() -> dict[str, type[Method]]:
+    """All registered method classes by name, in registration order."""
+    _load_builtins()
+    return dict(_REGISTRY)
+
+
+def available_methods() -> list[str]:
+    """Names of the registered methods."""
+    return list(method_classes())
+
+
+def get_method(name: str, **params: Any) -> Method:
+    """An instance of the method called `name` with the given settings."""
+    classes = method_classes()
+    if name not in classes:
+        raise UsageError(f"unknown method {name!r}; choose one of: {', '.join(classes)}")
+    try:
+        return classes[name](**params)
+    except TypeError as exc:
+        raise UsageError(f"bad setting for method {name!r}: {exc}") from None
+
+

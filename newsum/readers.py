@@ -1,0 +1,189 @@
+"""Readers: turn input (text, corpus-style text, JSONL records, files, stdin) into Documents."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .document import Document, Sentence
+from .errors import InputError
+from .segment import (
+    detokenize,
+    looks_lowercased,
+    looks_tokenized,
+    normalize_space,
+    split_sentences,
+    word_tokens,
+)
+
+FORMATS = ("auto", "text", "tokenized", "jsonl")
+
+
+def read_document(
+    text: str, format: str = "auto", title: str | None = None, meta: dict | None = None
+) -> Document:
+    """Split one story into a Document; `format` is "auto", "text" (raw) or "tokenized"."""
+    if format not in ("auto", "text", "tokenized"):
+        raise InputError(f"unknown text format {format!r} (expected auto, text or tokenized)")
+    if not text or not text.strip():
+        raise InputError("story is empty")
+    tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
+    lowercased = looks_lowercased(text)
+    sentences = []
+    for start, end in split_sentences(text, tokenized):
+        source = text[start:end]
+        display = detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
+        sentences.append(
+            Sentence(len(sentences), start, end, source, display, tuple(word_tokens(display)))
+        )
+    if not sentences:
+        raise InputError("story has no sentences (no letters or digits)")
+    return Document(
+        text=text,
+        sentences=sentences,
+        kind="tokenized" if tokenized else "raw",
+        lowercased=lowercased,
+        title=title,
+        meta=meta or {},
+    )
+
+
+def decode(data: bytes, name: str = "input") -> str:
+    """Bytes to text; binary data and invalid UTF-8 are InputErrors naming what is wrong."""
+    head = data[:8192]
+    if b"\x00" in head:
+        raise InputError(f"{name}: looks like binary data, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > 0.05 * max(1, len(text[:8192])):
+        raise InputError(f"{name}: looks like binary data, not text")
+    return text
+
+
+@dataclass(slots=True)
+class Item:
+    """One story to summarize, or the error that stopped it being read."""
+
+    name: str
+    document: Document | None = None
+    error: str | None = None
+    record_id: str | None = None
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory")
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if path.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: not a valid gzip file ({exc})") from None
+    return data
+
+
+def _is_jsonl_name(path: str) -> bool:
+    return path.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".json", ".json.gz"))
+
+
+def _looks_jsonl(text: str) -> bool:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def iter_jsonl(
+    lines: Iterable[str | bytes], name: str, field: str = "article", id_field: str = "id"
+) -> Iterator[Item]:
+    """One Item per non-blank line; a bad line becomes an Item with an error and its line number."""
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Item(where, error=f"{where}: not valid UTF-8 (offset {exc.start})")
+                continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield Item(where, error=f"{where}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield Item(where, error=f"{where}: not a JSON object")
+            continue
+        rid = record.get(id_field)
+        rid = None if rid is None else str(rid)
+        value = record.get(field)
+        if not isinstance(value, str):
+            why = "has no" if value is None else "has a non-text"
+            yield Item(where, error=f"{where}: record {why} {field!r} field", record_id=rid)
+            continue
+        try:
+            doc = read_document(value, title=record.get("title") or None, meta={"id": rid})
+        except InputError as exc:
+            yield Item(where, error=f"{where}: {exc}", record_id=rid)
+            continue
+        yield Item(where, document=doc, record_id=rid)
+
+
+def _open_lines(path: str) -> Iterator[bytes]:
+    """Stream a JSONL(.gz) file line by line, undecoded, so a bad line fails alone."""
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as fh:
+            yield from fh
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+
+
+def iter_items(paths: Iterable[str], format: str = "auto", field: str = "article") -> Iterator[Item]:
+    """Items for each path ("-" is stdin): one per story file, one per JSONL record."""
+    if format not in FORMATS:
+        raise InputError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")
+    for path in paths:
+        name = "<stdin>" if path == "-" else path
+        by_name = path != "-" and (format == "jsonl" or (format == "auto" and _is_jsonl_name(path)))
+        if by_name and Path(path).is_file():
+            try:
+                yield from iter_jsonl(_open_lines(path), name, field)
+            except InputError as exc:
+                yield Item(name, error=str(exc))
+            continue
+        try:
+            text = decode(_read_bytes(path), name)
+        except InputError as exc:
+            yield Item(name, error=str(exc))
+            continue
+        if format == "jsonl" or (format == "auto" and _looks_jsonl(text)):
+            yield from iter_jsonl(text.splitlines(), name, field)
+            continue
+        try:
+            fmt = format if format in ("text", "tokenized") else "auto"
+            yield Item(name, document=read_document(text, fmt, meta={"path": os.fspath(path)}))
+        except InputError as exc:
+            yield Item(name, error=f"{name}: {exc}")

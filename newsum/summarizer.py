@@ -1,0 +1,75 @@
+"""The one path every front end uses: Document -> method scores -> selector -> Summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .document import Document, Summary, SummarySentence
+from .methods.base import Method, get_method
+from .readers import read_document
+from .select import select
+
+DEFAULT_METHOD = "lead"
+
+
+def default_method() -> str:
+    """The method used when none is named."""
+    return DEFAULT_METHOD
+
+
+def summarize_document(
+    doc: Document,
+    method: str | Method | None = None,
+    sentences: int | None = 3,
+    words: int | None = None,
+    ratio: float | None = None,
+    order: str = "position",
+    redundancy: bool = True,
+) -> Summary:
+    """Summarize an already-read Document (see `summarize` for the settings)."""
+    if words is not None or ratio is not None:
+        sentences = None if sentences == 3 else sentences
+    scorer = method if isinstance(method, Method) else get_method(method or default_method())
+    scores = scorer.score(doc)
+    chosen = select(doc, scores, sentences, words, ratio, order, redundancy)
+    items = [
+        SummarySentence(
+            text=doc.sentences[i].text,
+            index=i,
+            score=round(float(scores[i]), 6),
+            start=doc.sentences[i].start,
+            end=doc.sentences[i].end,
+        )
+        for i in chosen
+    ]
+    settings: dict[str, Any] = {
+        "sentences": sentences,
+        "words": words,
+        "ratio": ratio,
+        "order": order,
+        "redundancy": redundancy,
+        "params": scorer.get_params(),
+    }
+    return Summary(items, scorer.name, settings, doc)
+
+
+def summarize(
+    text: str,
+    method: str | Method | None = None,
+    sentences: int | None = 3,
+    words: int | None = None,
+    ratio: float | None = None,
+    *,
+    order: str = "position",
+    redundancy: bool = True,
+    format: str = "auto",
+) -> Summary:
+    """Extractive summary of one story given as text (raw or corpus-style tokenized).
+
+    `method=None` uses the default method. Length: at most `sentences` sentences; `words` and
+    `ratio` (fraction of the story's sentences) replace the default sentence count when given
+    (an explicit non-default `sentences` still applies too). Sentences come in story order
+    unless `order="score"`; trigram blocking removes repeats unless `redundancy=False`.
+    """
+    doc = read_document(text, format)
+    return summarize_document(doc, method, sentences, words, ratio, order, redundancy)
