@@ -11,7 +11,15 @@ from collections.abc import Sequence
 def _commands() -> dict:
     from .commands import COMMANDS
 
-    return {name: importlib.import_module(f".commands.{name}", __package__) for name in COMMANDS}
+    found = {}
+    for name in COMMANDS:
+        module = f"{__package__}.commands.{name}"
+        try:
+            found[name] = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # a command still being written is simply absent
+                raise
+    return found
 
 
 def build_parser(commands: dict) -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
-"""Subcommands of the `newsum` command, one module each (`add_parser(sub)` and `run(args)`).
+"""Subcommands of the `newsum` command, one module each (`add_parser(sub, parent)` and `run(args)`).
 
 Modules here import only argparse-level code at top level, so `newsum --help` stays fast.
 """
 
-COMMANDS = ["summarize", "methods"]
+COMMANDS = ["summarize", "methods", "eval", "score", "train", "serve", "batch"]
