@@ -123,8 +123,7 @@ def _raw_boundary(seg: str, m: re.Match[str]) -> bool:
     next_word = after.group(1) if after else ""
     if not next_word:
         return True
-    first = next_word[0]
-    if first.islower():
+    if next_word[0].islower() and next_word.islower():  # "iPhone" may still start one
         return False
     punct = m.group()
     if not punct.startswith(".") or punct.startswith(".."):

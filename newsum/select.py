@@ -9,16 +9,32 @@ from .document import Document
 from .errors import UsageError
 
 
-def budget_sentences(n: int, sentences: int | None, ratio: float | None) -> int | None:
-    """How many sentences a budget allows for a story of `n` sentences (None: no count limit)."""
-    if ratio is not None:
-        if not 0 < ratio <= 1:
-            raise UsageError(f"ratio must be in (0, 1], got {ratio}")
-        by_ratio = max(1, math.floor(ratio * n + 0.5))
-        return by_ratio if sentences is None else min(by_ratio, sentences)
+def check_budget(
+    sentences: int | None = 3,
+    words: int | None = None,
+    ratio: float | None = None,
+    order: str = "position",
+) -> None:
+    """Raise UsageError for a length budget or order that makes no sense."""
     if sentences is not None and sentences < 1:
         raise UsageError(f"sentences must be at least 1, got {sentences}")
-    return sentences
+    if words is not None and words < 1:
+        raise UsageError(f"words must be at least 1, got {words}")
+    if ratio is not None and not 0 < ratio <= 1:
+        raise UsageError(f"ratio must be in (0, 1], got {ratio}")
+    if order not in ("position", "score"):
+        raise UsageError(f"order must be 'position' or 'score', got {order!r}")
+
+
+def budget_sentences(n: int, sentences: int | None, ratio: float | None) -> int | None:
+    """How many sentences a budget allows for a story of `n` sentences (None: no count limit).
+
+    A ratio rounds down (never more than asked) but keeps at least one sentence.
+    """
+    if ratio is None:
+        return sentences
+    by_ratio = max(1, math.floor(ratio * n + 1e-9))
+    return by_ratio if sentences is None else min(by_ratio, sentences)
 
 
 def trigrams(tokens: Sequence[str]) -> set[tuple[str, str, str]]:
@@ -41,10 +57,7 @@ def select(
     more than asked. With `redundancy`, a sentence sharing a word trigram with one already chosen
     is skipped (trigram blocking). Returned in story order, or by score with order="score".
     """
-    if order not in ("position", "score"):
-        raise UsageError(f"order must be 'position' or 'score', got {order!r}")
-    if words is not None and words < 1:
-        raise UsageError(f"words must be at least 1, got {words}")
+    check_budget(sentences, words, ratio, order)
     if len(scores) != len(doc.sentences):
         raise ValueError(f"{len(scores)} scores for {len(doc.sentences)} sentences")
     limit = budget_sentences(len(doc.sentences), sentences, ratio)

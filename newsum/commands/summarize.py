@@ -60,12 +60,14 @@ def run(args: argparse.Namespace) -> int:
     from ..methods.base import get_method
     from ..readers import iter_items
     from ..render import AtomicOutput, render
+    from ..select import check_budget
     from ..summarizer import default_method, summarize_document
 
     paths = args.paths or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give a file path, or pipe a story into `newsum summarize -`")
     settings = length_settings(args)
+    check_budget(settings["sentences"], settings["words"], settings["ratio"], settings["order"])
     method = get_method(args.method or default_method())
     fmt = args.output_format or "text"
     failed = done = 0

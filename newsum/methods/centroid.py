@@ -14,7 +14,7 @@ class Centroid(Method):
     name = "centroid"
     description = "cosine similarity to the story's tf-idf centroid (Radev et al. 2004)"
 
-    def __init__(self, top_words: int = 50, max_sentences: int = 5000) -> None:
+    def __init__(self, top_words: int = 50, max_sentences: int = 1000) -> None:
         self.top_words = top_words
         self.max_sentences = max_sentences
 
