@@ -24,12 +24,14 @@ def summarize_document(
     words: int | None = None,
     ratio: float | None = None,
     order: str = "position",
-    redundancy: bool = True,
+    redundancy: bool | None = None,
 ) -> Summary:
     """Summarize an already-read Document (see `summarize` for the settings)."""
     if words is not None or ratio is not None:
         sentences = None if sentences == 3 else sentences
     scorer = method if isinstance(method, Method) else get_method(method or default_method())
+    if redundancy is None:
+        redundancy = scorer.redundancy
     scores = scorer.score(doc)
     chosen = select(doc, scores, sentences, words, ratio, order, redundancy)
     items = [
@@ -61,7 +63,7 @@ def summarize(
     ratio: float | None = None,
     *,
     order: str = "position",
-    redundancy: bool = True,
+    redundancy: bool | None = None,
     format: str = "auto",
 ) -> Summary:
     """Extractive summary of one story given as text (raw or corpus-style tokenized).
@@ -69,7 +71,8 @@ def summarize(
     `method=None` uses the default method. Length: at most `sentences` sentences; `words` and
     `ratio` (fraction of the story's sentences) replace the default sentence count when given
     (an explicit non-default `sentences` still applies too). Sentences come in story order
-    unless `order="score"`; trigram blocking removes repeats unless `redundancy=False`.
+    unless `order="score"`. `redundancy` switches trigram blocking of repeats on or off; None
+    means the method's default (on for every method but `lead`, which is the first k sentences).
     """
     doc = read_document(text, format)
     return summarize_document(doc, method, sentences, words, ratio, order, redundancy)

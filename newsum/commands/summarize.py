@@ -16,8 +16,11 @@ def add_length_options(p: argparse.ArgumentParser) -> None:
                    help="at most this fraction of the story's sentences")
     p.add_argument("--order", choices=("position", "score"), default="position",
                    help="order of the output sentences (default: story order)")
-    p.add_argument("--no-redundancy", dest="redundancy", action="store_false",
-                   help="switch off trigram blocking of repeated content")
+    red = p.add_mutually_exclusive_group()
+    red.add_argument("--no-redundancy", dest="redundancy", action="store_false", default=None,
+                     help="switch off trigram blocking of repeated content")
+    red.add_argument("--redundancy", dest="redundancy", action="store_true", default=None,
+                     help="switch it on (the default for every method but lead)")
 
 
 def length_settings(args: argparse.Namespace) -> dict:

@@ -25,6 +25,8 @@ class Method:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    # Whether the selector blocks repeated trigrams unless told otherwise.
+    redundancy: ClassVar[bool] = True
 
     def score(self, doc: Document) -> list[float]:
         """One score per sentence of `doc`; higher means more summary-worthy."""

@@ -12,6 +12,7 @@ class Lead(Method):
 
     name = "lead"
     description = "first sentences of the story (Lead-k), the classic news baseline"
+    redundancy = False  # Lead-k means the first k sentences, repeats or not
 
     def __init__(self) -> None:
         pass
