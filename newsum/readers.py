@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,13 +22,20 @@ from .segment import (
     word_tokens,
 )
 
-FORMATS = ("auto", "text", "tokenized", "jsonl")
+FORMATS = ("auto", "text", "tokenized", "jsonl", "html")
 
 
 def read_document(
     text: str, format: str = "auto", title: str | None = None, meta: dict | None = None
 ) -> Document:
-    """Split one story into a Document; `format` is "auto", "text" (raw) or "tokenized"."""
+    """Split one story into a Document; `format` is "auto", "text" (raw), "tokenized" or "html"."""
+    if format == "html":  # a web page: extract the story first (newsum.html)
+        from .html import read_html
+
+        doc = read_html(text)
+        doc.title = title or doc.title
+        doc.meta.update(meta or {})
+        return doc
     if format not in ("auto", "text", "tokenized"):
         raise InputError(f"unknown text format {format!r} (expected auto, text or tokenized)")
     if not text or not text.strip():
@@ -37,7 +45,9 @@ def read_document(
     sentences = []
     for start, end in split_sentences(text, tokenized):
         source = text[start:end]
-        display = detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
+        display = (
+            detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
+        )
         sentences.append(
             Sentence(len(sentences), start, end, source, display, tuple(word_tokens(display)))
         )
@@ -161,12 +171,50 @@ def _open_lines(path: str) -> Iterator[bytes]:
         raise InputError(f"{path}: cannot read ({exc})") from None
 
 
-def iter_items(paths: Iterable[str], format: str = "auto", field: str = "article") -> Iterator[Item]:
+# A web page opens with <!doctype html> or <html>, maybe after a BOM, XML declaration or comments.
+_HTML_START = re.compile(
+    r"\ufeff?\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S
+)
+
+
+def _is_url(path: str) -> bool:
+    return path.lower().startswith(("http://", "https://"))
+
+
+def _looks_html(path: str, text: str) -> bool:
+    """An .html/.htm file, or text that opens like a web page."""
+    if path.lower().endswith((".html", ".htm", ".html.gz", ".htm.gz")):
+        return True
+    return _HTML_START.match(text[:4096]) is not None
+
+
+def _html_item(name: str, text: str | None, path: str) -> Item:
+    """One Item for a web page: the text given, or the page fetched when `path` is a URL."""
+    from .html import fetch_url, read_html
+
+    try:
+        url = path if _is_url(path) else None
+        page = fetch_url(path) if text is None else text
+        doc = read_html(page, url=url)
+    except InputError as exc:
+        msg = str(exc)
+        return Item(name, error=msg if msg.startswith(name) else f"{name}: {msg}")
+    if not url:
+        doc.meta["path"] = os.fspath(path)
+    return Item(name, document=doc)
+
+
+def iter_items(
+    paths: Iterable[str], format: str = "auto", field: str = "article"
+) -> Iterator[Item]:
     """Items for each path ("-" is stdin): one per story file, one per JSONL record."""
     if format not in FORMATS:
         raise InputError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")
     for path in paths:
         name = "<stdin>" if path == "-" else path
+        if _is_url(path) and format in ("auto", "html"):
+            yield _html_item(name, None, path)
+            continue
         by_name = path != "-" and (format == "jsonl" or (format == "auto" and _is_jsonl_name(path)))
         if by_name and Path(path).is_file():
             try:
@@ -178,6 +226,9 @@ def iter_items(paths: Iterable[str], format: str = "auto", field: str = "article
             text = decode(_read_bytes(path), name)
         except InputError as exc:
             yield Item(name, error=str(exc))
+            continue
+        if format == "html" or (format == "auto" and _looks_html(path, text)):
+            yield _html_item(name, text, path)
             continue
         if format == "jsonl" or (format == "auto" and _looks_jsonl(text)):
             yield from iter_jsonl(text.splitlines(), name, field)

@@ -47,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
     p.add_argument("paths", nargs="*", metavar="PATH", help="input files, or - for stdin")
     p.add_argument("--method", "-m", default=None, help="scoring method (see `newsum methods`)")
     add_length_options(p)
-    p.add_argument("--format", default="auto", help="auto, text, tokenized or jsonl")
+    p.add_argument("--format", default="auto", help="auto, text, tokenized, jsonl or html (a path may also be an http(s) URL)")
     p.add_argument("--field", default="article", help="JSONL field holding the story")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_const", const="json", dest="output_format",

@@ -1,0 +1,239 @@
+"""Load benchmark for `newsum serve` (a benchmark, not a test): N clients for M seconds.
+
+Each client is a thread with its own keep-alive HTTP connection that posts the same story to
+POST /v1/summarize as fast as it is answered. Prints requests/s, latency percentiles, the error
+count and the server's memory (RSS) before and after the load. Loopback only.
+
+    python benchmarks/bench_serve.py --clients 16 --seconds 20 --story story.txt
+    python benchmarks/bench_serve.py --url http://127.0.0.1:8000 --pid 1234   # a running server
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+SAMPLE = Path(__file__).resolve().parents[1] / "newsum" / "server" / "static" / "sample.txt"
+LOOPBACK = ("127.", "localhost", "[::1]", "::1")
+
+
+def rss_kib(pid: int) -> dict[str, int]:
+    """Resident memory now and at its peak (VmRSS / VmHWM, KiB) of a process and its children."""
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    out = {"rss": 0, "peak": 0}
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                out["rss"] += int(line.split()[1])
+            elif line.startswith("VmHWM:"):
+                out["peak"] += int(line.split()[1])
+    return out
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsum.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("newsum serve did not start within 30 s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Client(threading.Thread):
+    """Posts `body` until `stop_at`, recording each latency (s) and each error."""
+
+    def __init__(self, host: str, port: int, body: bytes, stop_at: float) -> None:
+        super().__init__(daemon=True)
+        self.host, self.port, self.body, self.stop_at = host, port, body, stop_at
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+
+    def run(self) -> None:
+        conn = None
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(self.body))}
+        while time.perf_counter() < self.stop_at:
+            if conn is None:
+                conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/v1/summarize", body=self.body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                elapsed = time.perf_counter() - started
+                if resp.status != 200 or not json.loads(data).get("sentences"):
+                    self.errors.append(f"HTTP {resp.status}: {data[:120]!r}")
+                else:
+                    self.latencies.append(elapsed)
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
+    ap.add_argument("--seconds", type=float, default=20, help="duration of the load (default 20)")
+    ap.add_argument(
+        "--url",
+        default=None,
+        help="a running server (loopback only); default: start `newsum serve`",
+    )
+    ap.add_argument("--pid", type=int, default=None, help="with --url: server pid for memory")
+    ap.add_argument("--workers", type=int, default=1, help="workers of the server started")
+    ap.add_argument("--story", default=str(SAMPLE), help="story text file to post")
+    ap.add_argument("--method", default=None, help="method to ask for (default: server's)")
+    ap.add_argument("--sentences", type=int, default=3)
+    ap.add_argument("--warmup", type=float, default=2.0, help="seconds of load before measuring")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = ap.parse_args(argv)
+    if args.clients < 1 or not 0 < args.seconds <= 600:
+        ap.error("need --clients >= 1 and 0 < --seconds <= 600")
+
+    proc = None
+    if args.url:
+        parsed = urlparse(args.url)
+        if not (parsed.hostname or "").startswith(LOOPBACK) and parsed.hostname != "localhost":
+            ap.error("--url must be a loopback address (127.0.0.1, localhost or [::1])")
+        host, port, pid = parsed.hostname, parsed.port or 80, args.pid
+    else:
+        host, port = "127.0.0.1", free_port()
+        proc = start_server(port, args.workers)
+        pid = proc.pid
+
+    story = Path(args.story).read_text(encoding="utf-8")
+    request = {"text": story, "sentences": args.sentences}
+    if args.method:
+        request["method"] = args.method
+    body = json.dumps(request).encode()
+    try:
+        mem_start = rss_kib(pid) if pid else None
+        if args.warmup > 0:
+            warm = [
+                Client(host, port, body, time.perf_counter() + args.warmup)
+                for _ in range(min(args.clients, 4))
+            ]
+            for c in warm:
+                c.start()
+            for c in warm:
+                c.join()
+        mem_before = rss_kib(pid) if pid else None
+        stop_at = time.perf_counter() + args.seconds
+        clients = [Client(host, port, body, stop_at) for _ in range(args.clients)]
+        started = time.perf_counter()
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join(args.seconds + 60)
+        wall = time.perf_counter() - started
+        mem_after = rss_kib(pid) if pid else None
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(10)
+
+    lat = [x for c in clients for x in c.latencies]
+    errors = [e for c in clients for e in c.errors]
+    figures = {
+        "clients": args.clients,
+        "seconds": round(wall, 2),
+        "story_chars": len(story),
+        "method": args.method or "default",
+        "requests": len(lat),
+        "requests_per_s": round(len(lat) / wall, 1),
+        "p50_ms": round(percentile(lat, 50) * 1000, 1),
+        "p90_ms": round(percentile(lat, 90) * 1000, 1),
+        "p99_ms": round(percentile(lat, 99) * 1000, 1),
+        "max_ms": round(max(lat, default=float("nan")) * 1000, 1),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+        "errors": len(errors),
+        "rss_start_mib": round(mem_start["rss"] / 1024, 1) if mem_start else None,
+        "rss_before_mib": round(mem_before["rss"] / 1024, 1) if mem_before else None,
+        "rss_after_mib": round(mem_after["rss"] / 1024, 1) if mem_after else None,
+        "rss_peak_mib": round(mem_after["peak"] / 1024, 1) if mem_after else None,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print(
+            f"newsum serve load: {args.clients} clients x {wall:.1f} s, "
+            f"story {len(story)} chars, method {figures['method']} ({figures['machine']})"
+        )
+        print(f"  requests      {figures['requests']}  ({figures['requests_per_s']} req/s)")
+        print(
+            f"  latency ms    p50 {figures['p50_ms']}  p90 {figures['p90_ms']}  "
+            f"p99 {figures['p99_ms']}  max {figures['max_ms']}"
+        )
+        print(f"  errors        {figures['errors']}")
+        if mem_before:
+            print(
+                f"  server RSS    at start {figures['rss_start_mib']} MiB  before load "
+                f"{figures['rss_before_mib']} MiB  after "
+                f"{figures['rss_after_mib']} MiB  (peak {figures['rss_peak_mib']} MiB)"
+            )
+        for e in errors[:5]:
+            print("  error:", e)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
