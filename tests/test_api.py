@@ -112,3 +112,10 @@ def test_whole_tokenized_story_on_one_line() -> None:
         "“It is a great day,” the mayor said.",
         "Fishermen were not pleased.",
     ]
+
+
+def test_lead_is_the_first_k_sentences_even_when_they_repeat() -> None:
+    text = "The mayor said the ferry stays. The mayor said the ferry stays, again. Third one."
+    assert newsum.summarize(text, method="lead", sentences=2).indices == [0, 1]
+    assert newsum.summarize(text, method="lead", sentences=2, redundancy=True).indices == [0, 2]
+    assert newsum.summarize(text, method="centroid", sentences=2).settings["redundancy"] is True

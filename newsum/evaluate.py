@@ -1,0 +1,354 @@
+"""Evaluation: methods x dataset -> ROUGE report (table, JSON, chart), and scoring of outside outputs.
+
+Summaries are made through the same path as `newsum summarize` (read_document ->
+summarize_document); candidates are the chosen sentences' input text, one per line, so ROUGE-Lsum
+sees the sentence split and the tokens match the references'.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .document import Document
+from .errors import InputError
+from .readers import read_document
+from .segment import normalize_space
+
+METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+LABELS = {"rouge1": "R1", "rouge2": "R2", "rougeL": "RL", "rougeLsum": "RLsum"}
+ORACLE = "oracle"
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    document: Document
+    reference: str
+
+
+@dataclass
+class MethodResult:
+    """Per-story F1 scores of one method and its speed."""
+
+    name: str
+    scores: dict[str, list[float]]
+    seconds: float
+    intervals: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    @property
+    def stories_per_s(self) -> float:
+        n = len(next(iter(self.scores.values()), []))
+        return n / self.seconds if self.seconds > 0 else math.inf
+
+
+def _open_text(path: str) -> Iterator[str]:
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory")
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            yield from fh
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+
+
+def load_stories(
+    path: str,
+    limit: int | None = None,
+    text_field: str = "article",
+    ref_field: str = "highlights",
+    id_field: str = "id",
+    warn=print,
+) -> tuple[list[Story], float]:
+    """Stories with references from a JSONL(.gz) file, and the seconds spent reading them.
+
+    Records without text or reference are skipped with a warning (they cannot be scored).
+    """
+    stories: list[Story] = []
+    skipped = 0
+    seconds = 0.0
+    for lineno, line in enumerate(_open_text(path), 1):
+        if limit is not None and len(stories) >= limit:
+            break
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"{path}:{lineno}: not a JSON object")
+        text, ref = rec.get(text_field), rec.get(ref_field)
+        if not isinstance(ref, str):
+            raise InputError(f"{path}:{lineno}: record has no {ref_field!r} reference field")
+        if not isinstance(text, str) or not text.strip() or not ref.strip():
+            skipped += 1
+            continue
+        start = time.perf_counter()
+        try:
+            doc = read_document(text)
+        except InputError:
+            skipped += 1
+            continue
+        seconds += time.perf_counter() - start
+        stories.append(Story(str(rec.get(id_field, lineno)), doc, ref))
+    if skipped:
+        warn(f"warning: skipped {skipped} record(s) with an empty story or reference")
+    if not stories:
+        raise InputError(f"{path}: no stories to evaluate")
+    return stories, seconds
+
+
+def candidate(doc: Document, indices: Sequence[int]) -> str:
+    """The chosen sentences' input text, one per line (what ROUGE is computed on)."""
+    return "\n".join(normalize_space(doc.sentences[i].source) for i in indices)
+
+
+def choose(
+    stories: Sequence[Story], method: str, sentences: int, progress: bool
+) -> tuple[list[str], float]:
+    """Candidates of one method for every story, and the seconds it took."""
+    from .oracle import greedy_oracle
+    from .progress import Progress
+    from .summarizer import summarize_document
+
+    scorer = None
+    if method != ORACLE:
+        from .methods.base import get_method
+
+        scorer = get_method(method)
+    cands = []
+    start = time.perf_counter()
+    with Progress(len(stories), f"{method:>10}", enabled=progress or None) as bar:
+        for story in stories:
+            doc = story.document
+            if scorer is None:
+                texts = [s.source for s in doc.sentences]
+                idx = greedy_oracle(texts, story.reference, max_sentences=sentences)
+            else:
+                idx = summarize_document(doc, scorer, sentences=sentences).indices
+            cands.append(candidate(doc, idx))
+            bar.update()
+    return cands, time.perf_counter() - start
+
+
+def score_pairs(references: Sequence[str], candidates: Sequence[str]) -> dict[str, list[float]]:
+    """Per-pair F1 (x100) for each metric, rouge-score semantics with stemming."""
+    from .rouge import RougeScorer
+
+    scorer = RougeScorer(list(METRICS), use_stemmer=True)
+    results = scorer.score_batch(references, candidates)
+    return {m: [100.0 * r[m].fmeasure for r in results] for m in METRICS}
+
+
+def bootstrap(scores: dict[str, list[float]], seed: int = 0) -> dict[str, tuple[float, float, float]]:
+    """(low, mid, high) 95% bootstrap interval of the mean of each metric."""
+    from .rouge import BootstrapAggregator, Score
+
+    agg = BootstrapAggregator(confidence_interval=0.95, n_samples=1000, seed=seed)
+    n = len(next(iter(scores.values())))
+    for i in range(n):
+        agg.add_scores({m: Score(0.0, 0.0, scores[m][i]) for m in scores})
+    out = agg.aggregate()
+    return {m: (out[m].low.fmeasure, out[m].mid.fmeasure, out[m].high.fmeasure) for m in scores}
+
+
+def evaluate(
+    stories: Sequence[Story],
+    methods: Sequence[str],
+    sentences: int = 3,
+    read_seconds: float = 0.0,
+    progress: bool = False,
+    seed: int = 0,
+) -> list[MethodResult]:
+    """Run each method over the stories and score it; speed includes reading the stories."""
+    refs = [s.reference for s in stories]
+    results = []
+    for method in methods:
+        cands, seconds = choose(stories, method, sentences, progress)
+        scores = score_pairs(refs, cands)
+        res = MethodResult(method, scores, seconds + read_seconds)
+        res.intervals = bootstrap(scores, seed)
+        results.append(res)
+    return results
+
+
+def format_table(results: Sequence[MethodResult], speed: bool = True) -> str:
+    """A markdown table: F1 x100 with 95% intervals per metric, and stories/s."""
+    head = "| method | " + " | ".join(LABELS[m] for m in METRICS)
+    rule = "|---|" + "---|" * len(METRICS)
+    if speed:
+        head += " | stories/s"
+        rule += "---|"
+    lines = [head + " |", rule]
+    for r in results:
+        cells = [f"{mid:.2f} ({lo:.2f}–{hi:.2f})" for lo, mid, hi in (r.intervals[m] for m in METRICS)]
+        if speed:
+            cells.append(f"{r.stories_per_s:.0f}")
+        lines.append(f"| {r.name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def report_dict(
+    results: Sequence[MethodResult], stories: Sequence[Story], meta: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        **meta,
+        "stories": len(stories),
+        "metrics": list(METRICS),
+        "methods": {
+            r.name: {
+                "f1": {m: dict(zip(("low", "mid", "high"), r.intervals[m], strict=True))
+                       for m in METRICS},
+                "stories_per_s": r.stories_per_s,
+            }
+            for r in results
+        },
+        "per_story": [
+            {"id": s.id, **{r.name: {m: r.scores[m][i] for m in METRICS} for r in results}}
+            for i, s in enumerate(stories)
+        ],
+    }
+
+
+def write_report(
+    out_dir: str, results: Sequence[MethodResult], stories: Sequence[Story], meta: dict[str, Any]
+) -> list[Path]:
+    """report.md, report.json and report.png in `out_dir`; each file written whole or not at all."""
+    from .render import atomic_write
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    md = (
+        f"# newsum evaluation\n\n{len(stories)} stories from `{meta['data']}`, "
+        f"{meta['sentences']} sentences per summary, ROUGE F1 x100 (rouge-score 0.1.2 "
+        f"semantics, Porter stemming), 95% bootstrap intervals.\n\n{format_table(results)}\n"
+    )
+    paths = [out / "report.md", out / "report.json", out / "report.png"]
+    atomic_write(paths[0], md.encode("utf-8"))
+    data = json.dumps(report_dict(results, stories, meta), ensure_ascii=False)
+    atomic_write(paths[1], data.encode("utf-8"))
+    atomic_write(paths[2], chart_png(results))
+    return paths
+
+
+def chart_png(results: Sequence[MethodResult]) -> bytes:
+    """A grouped bar chart of the four F1 scores per method, with interval whiskers."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=110)
+    width = 0.8 / max(1, len(results))
+    for k, r in enumerate(results):
+        mids = [r.intervals[m][1] for m in METRICS]
+        errs = [
+            [r.intervals[m][1] - r.intervals[m][0] for m in METRICS],
+            [r.intervals[m][2] - r.intervals[m][1] for m in METRICS],
+        ]
+        xs = [i + (k - (len(results) - 1) / 2) * width for i in range(len(METRICS))]
+        ax.bar(xs, mids, width, yerr=errs, capsize=2, label=r.name)
+    ax.set_xticks(range(len(METRICS)), [LABELS[m] for m in METRICS])
+    ax.set_ylabel("F1 x100")
+    ax.set_title("ROUGE by method (95% bootstrap intervals)")
+    ax.legend(fontsize=8, ncols=min(len(results), 5))
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------- newsum score
+
+
+def _join(value: Any) -> str | None:
+    """A summary field as newline-separated sentences (strings, or objects with "text")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        parts = [v.get("text") if isinstance(v, dict) else v for v in value]
+        if all(isinstance(p, str) for p in parts):
+            return "\n".join(parts)
+    return None
+
+
+SUMMARY_FIELDS = ("summary", "highlights", "sentences", "text", "reference", "prediction")
+
+
+def load_summaries(
+    path: str, fields: Sequence[str] = SUMMARY_FIELDS, sep: str = "<n>", id_field: str = "id"
+) -> tuple[list[str] | None, list[str]]:
+    """(ids or None, summaries) from JSONL records or a text file (one summary per line)."""
+    lines = list(_open_text(path))
+    first = next((ln for ln in lines if ln.strip()), "")
+    if not first.lstrip().startswith("{"):
+        return None, [
+            "\n".join(p.strip() for p in ln.rstrip("\n").split(sep) if p.strip()) for ln in lines
+        ]
+    ids, texts = [], []
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(rec, dict) or id_field not in rec:
+            raise InputError(f"{path}:{lineno}: record has no {id_field!r} field")
+        name = next((f for f in fields if f in rec), None)
+        text = _join(rec[name]) if name else None
+        if text is None:
+            raise InputError(
+                f"{path}:{lineno}: no summary field (looked for {', '.join(fields)})"
+            )
+        ids.append(str(rec[id_field]))
+        texts.append(text)
+    return ids, texts
+
+
+def pair_up(
+    ref_ids: list[str] | None,
+    refs: list[str],
+    cand_ids: list[str] | None,
+    cands: list[str],
+) -> tuple[list[str], list[str], list[str]]:
+    """(ids, references, candidates) matched by id when both sides have ids, else by position."""
+    if ref_ids is not None and cand_ids is not None:
+        for side, ids in (("references", ref_ids), ("candidates", cand_ids)):
+            if len(set(ids)) != len(ids):
+                dup = next(i for i in ids if ids.count(i) > 1)
+                raise InputError(f"duplicate id {dup!r} in the {side}")
+        by_id = dict(zip(cand_ids, cands, strict=True))
+        missing = [i for i in ref_ids if i not in by_id]
+        extra = sorted(set(cand_ids) - set(ref_ids))
+        if missing or extra:
+            raise InputError(
+                f"ids do not match: {len(missing)} reference id(s) without a candidate"
+                f"{' (e.g. ' + repr(missing[0]) + ')' if missing else ''}, {len(extra)} candidate "
+                f"id(s) without a reference{' (e.g. ' + repr(extra[0]) + ')' if extra else ''}"
+            )
+        return ref_ids, refs, [by_id[i] for i in ref_ids]
+    if len(refs) != len(cands):
+        raise InputError(f"{len(refs)} references but {len(cands)} candidates")
+    ids = ref_ids or cand_ids or [str(i) for i in range(1, len(refs) + 1)]
+    return ids, refs, cands
+
+
+def warn(msg: str) -> None:
+    print(msg, file=sys.stderr)
