@@ -1,6 +1,6 @@
 """Wall time of `newsum summarize STORY`, start-up included, against a bare `python -c pass`.
 
-    python benchmarks/bench_startup.py [STORY] [--runs 20]
+python benchmarks/bench_startup.py [STORY] [--runs 20]
 """
 
 from __future__ import annotations

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def score(gold: list[str], joiner: str = " ", tokenized: bool | None = None,
-          paragraph: int = 0) -> tuple[dict[str, float], list[str]]:
+def score(
+    gold: list[str], joiner: str = " ", tokenized: bool | None = None, paragraph: int = 0
+) -> tuple[dict[str, float], list[str]]:
     """Join gold sentences, split again; compare boundary offsets and sentences."""
     if paragraph:
         groups = [joiner.join(gold[i : i + paragraph]) for i in range(0, len(gold), paragraph)]
@@ -39,8 +40,13 @@ def score(gold: list[str], joiner: str = " ", tokenized: bool | None = None,
     tp = len(gold_b & got_b)
     exact = len(set(gold_spans) & set(got))
     wrong = [text[s:e] for s, e in got if (s, e) not in set(gold_spans)]
-    return {"tp": tp, "gold": len(gold_b), "pred": len(got_b), "exact": exact,
-            "sentences": len(gold_spans)}, wrong
+    return {
+        "tp": tp,
+        "gold": len(gold_b),
+        "pred": len(got_b),
+        "exact": exact,
+        "sentences": len(gold_spans),
+    }, wrong
 
 
 def summarize_counts(name: str, c: dict[str, float]) -> str:
@@ -48,7 +54,7 @@ def summarize_counts(name: str, c: dict[str, float]) -> str:
     r = c["tp"] / c["gold"] if c["gold"] else 1.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     acc = c["exact"] / c["sentences"]
-    return (f"| {name} | {int(c['sentences'])} | {p:.4f} | {r:.4f} | {f:.4f} | {acc:.4f} |")
+    return f"| {name} | {int(c['sentences'])} | {p:.4f} | {r:.4f} | {f:.4f} | {acc:.4f} |"
 
 
 def add(total: dict[str, float], c: dict[str, float]) -> None:

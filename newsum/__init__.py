@@ -1,7 +1,7 @@
 """newsum: fast, offline, extractive news summarization.
 
-    >>> import newsum
-    >>> print(newsum.summarize(story_text))          # three highlight sentences
+>>> import newsum
+>>> print(newsum.summarize(story_text))          # three highlight sentences
 """
 
 from .document import Document, Sentence, Summary, SummarySentence

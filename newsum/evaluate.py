@@ -1,4 +1,4 @@
-"""Evaluation: methods x dataset -> ROUGE report (table, JSON, chart), and scoring of outside outputs.
+"""Evaluation: methods x dataset -> ROUGE report (table, JSON, chart); scoring outside outputs.
 
 Summaries are made through the same path as `newsum summarize` (read_document ->
 summarize_document); candidates are the chosen sentences' input text, one per line, so ROUGE-Lsum
@@ -152,7 +152,9 @@ def score_pairs(references: Sequence[str], candidates: Sequence[str]) -> dict[st
     return {m: [100.0 * r[m].fmeasure for r in results] for m in METRICS}
 
 
-def bootstrap(scores: dict[str, list[float]], seed: int = 0) -> dict[str, tuple[float, float, float]]:
+def bootstrap(
+    scores: dict[str, list[float]], seed: int = 0
+) -> dict[str, tuple[float, float, float]]:
     """(low, mid, high) 95% bootstrap interval of the mean of each metric."""
     from .rouge import BootstrapAggregator, Score
 
@@ -193,7 +195,9 @@ def format_table(results: Sequence[MethodResult], speed: bool = True) -> str:
         rule += "---|"
     lines = [head + " |", rule]
     for r in results:
-        cells = [f"{mid:.2f} ({lo:.2f}–{hi:.2f})" for lo, mid, hi in (r.intervals[m] for m in METRICS)]
+        cells = [
+            f"{mid:.2f} ({lo:.2f}–{hi:.2f})" for lo, mid, hi in (r.intervals[m] for m in METRICS)
+        ]
         if speed:
             cells.append(f"{r.stories_per_s:.0f}")
         lines.append(f"| {r.name} | " + " | ".join(cells) + " |")
@@ -209,8 +213,10 @@ def report_dict(
         "metrics": list(METRICS),
         "methods": {
             r.name: {
-                "f1": {m: dict(zip(("low", "mid", "high"), r.intervals[m], strict=True))
-                       for m in METRICS},
+                "f1": {
+                    m: dict(zip(("low", "mid", "high"), r.intervals[m], strict=True))
+                    for m in METRICS
+                },
                 "stories_per_s": r.stories_per_s,
             }
             for r in results
@@ -314,9 +320,7 @@ def load_summaries(
         name = next((f for f in fields if f in rec), None)
         text = _join(rec[name]) if name else None
         if text is None:
-            raise InputError(
-                f"{path}:{lineno}: no summary field (looked for {', '.join(fields)})"
-            )
+            raise InputError(f"{path}:{lineno}: no summary field (looked for {', '.join(fields)})")
         ids.append(str(rec[id_field]))
         texts.append(text)
     return ids, texts

@@ -11,8 +11,9 @@ from typing import IO
 from .document import Summary
 
 
-def render(summary: Summary, fmt: str = "text", name: str | None = None,
-           record_id: str | None = None) -> str:
+def render(
+    summary: Summary, fmt: str = "text", name: str | None = None, record_id: str | None = None
+) -> str:
     """The summary in `fmt` ("text", "json" or "markdown"), ending with a newline."""
     if fmt == "json":
         obj = summary.to_dict()

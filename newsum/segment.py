@@ -235,8 +235,31 @@ def normalize_space(text: str) -> str:
 
 
 _ATTACH_LEFT = frozenset(
-    {",", ".", ";", ":", "!", "?", "%", ")", "]", "}", "...", "n't", "'s", "'re", "'ve", "'ll",
-     "'d", "'m", "''", "!!", "?!", "!?", "??"}
+    {
+        ",",
+        ".",
+        ";",
+        ":",
+        "!",
+        "?",
+        "%",
+        ")",
+        "]",
+        "}",
+        "...",
+        "n't",
+        "'s",
+        "'re",
+        "'ve",
+        "'ll",
+        "'d",
+        "'m",
+        "''",
+        "!!",
+        "?!",
+        "!?",
+        "??",
+    }
 )
 _ATTACH_RIGHT = frozenset({"(", "[", "{", "$", "#", "``", "£", "€"})
 
@@ -284,7 +307,9 @@ def detokenize(text: str, capitalize: bool = False) -> str:
 
 
 def _possessive_tokens(toks: list[str], i: int) -> bool:
-    return 0 < i < len(toks) - 1 and toks[i - 1][-1:] in ("s", "z", "x") and toks[i + 1][:1].isalnum()
+    return (
+        0 < i < len(toks) - 1 and toks[i - 1][-1:] in ("s", "z", "x") and toks[i + 1][:1].isalnum()
+    )
 
 
 def _joins(left: str, right: str) -> bool:

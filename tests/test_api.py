@@ -103,7 +103,7 @@ def test_tokenized_example_is_readable() -> None:
 def test_whole_tokenized_story_on_one_line() -> None:
     text = (
         "the council voted on monday . the ferry will stay , officials said . "
-        "\" it is a great day , \" the mayor said . fishermen were not pleased ."
+        '" it is a great day , " the mayor said . fishermen were not pleased .'
     )
     summary = newsum.summarize(text, method="lead", sentences=4)
     assert [s.text for s in summary.sentences] == [

@@ -15,7 +15,8 @@ from newsum.evaluate import candidate
 STORIES = [
     {
         "id": "s1",
-        "article": "The ferry will stay , voters said . The bridge plan was rejected by 61 percent . "
+        "article": "The ferry will stay , voters said . "
+        "The bridge plan was rejected by 61 percent . "
         "Fishermen were unhappy . The council will buy two new boats .",
         "highlights": "voters rejected the bridge plan .\nthe council will buy two new boats .",
     },
@@ -48,8 +49,9 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 def test_eval_table_and_report(tmp_path: Path) -> None:
     data = write_jsonl(tmp_path / "data.jsonl", STORIES)
     out = tmp_path / "report"
-    proc = run_cli("eval", "--data", str(data), "--methods", "lead,centroid,oracle",
-                   "--out", str(out))
+    proc = run_cli(
+        "eval", "--data", str(data), "--methods", "lead,centroid,oracle", "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     rows = {ln.split("|")[1].strip(): ln for ln in proc.stdout.splitlines() if ln.startswith("| ")}
     assert {"lead", "centroid", "oracle"} <= set(rows)
@@ -80,65 +82,96 @@ def test_eval_rejects_unknown_method_and_bad_data(tmp_path: Path) -> None:
 
 @needs_data
 def test_eval_on_validation_slice_matches_rouge_score() -> None:
-    proc = run_cli("eval", "--data", str(VAL), "--limit", "150", "--methods", "lead,oracle",
-                   "--quiet")
+    proc = run_cli(
+        "eval", "--data", str(VAL), "--limit", "150", "--methods", "lead,oracle", "--quiet"
+    )
     assert proc.returncode == 0, proc.stderr
-    rows = [ln for ln in proc.stdout.splitlines() if ln.startswith("| lead") or
-            ln.startswith("| oracle")]
+    rows = [
+        ln
+        for ln in proc.stdout.splitlines()
+        if ln.startswith("| lead") or ln.startswith("| oracle")
+    ]
     r1 = {ln.split("|")[1].strip(): float(ln.split("|")[2].split()[0]) for ln in rows}
     assert r1["oracle"] > r1["lead"] + 10
 
 
 def test_score_jsonl_by_id_and_text_files(tmp_path: Path) -> None:
-    refs = write_jsonl(tmp_path / "refs.jsonl", [
-        {"id": "a", "highlights": "the cat sat on the mat .\nit was happy ."},
-        {"id": "b", "highlights": "dogs bark at night ."},
-    ])
-    cands = write_jsonl(tmp_path / "cands.jsonl", [
-        {"id": "b", "summary": ["dogs bark loudly at night ."]},
-        {"id": "a", "sentences": [{"text": "the cat sat ."}, {"text": "it was happy ."}]},
-    ])
+    refs = write_jsonl(
+        tmp_path / "refs.jsonl",
+        [
+            {"id": "a", "highlights": "the cat sat on the mat .\nit was happy ."},
+            {"id": "b", "highlights": "dogs bark at night ."},
+        ],
+    )
+    cands = write_jsonl(
+        tmp_path / "cands.jsonl",
+        [
+            {"id": "b", "summary": ["dogs bark loudly at night ."]},
+            {"id": "a", "sentences": [{"text": "the cat sat ."}, {"text": "it was happy ."}]},
+        ],
+    )
     proc = run_cli("score", "--refs", str(refs), "--cands", str(cands), "--json")
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)["f1"]
     ref = rouge_scorer.RougeScorer(["rouge1", "rougeLsum"], use_stemmer=True)
-    pairs = [("the cat sat on the mat .\nit was happy .", "the cat sat .\nit was happy ."),
-             ("dogs bark at night .", "dogs bark loudly at night .")]
+    pairs = [
+        ("the cat sat on the mat .\nit was happy .", "the cat sat .\nit was happy ."),
+        ("dogs bark at night .", "dogs bark loudly at night ."),
+    ]
     for metric in ("rouge1", "rougeLsum"):
         want = sum(100 * ref.score(r, c)[metric].fmeasure for r, c in pairs) / 2
         assert got[metric]["mid"] == pytest.approx(want, abs=1e-9)
     # The same pairs as text files, one summary per line, sentences split by <n>.
-    (tmp_path / "refs.txt").write_text("the cat sat on the mat . <n> it was happy .\n"
-                                       "dogs bark at night .\n")
-    (tmp_path / "cands.txt").write_text("the cat sat . <n> it was happy .\n"
-                                        "dogs bark loudly at night .\n")
-    proc = run_cli("score", "--refs", str(tmp_path / "refs.txt"), "--cands",
-                   str(tmp_path / "cands.txt"), "--json")
+    (tmp_path / "refs.txt").write_text(
+        "the cat sat on the mat . <n> it was happy .\ndogs bark at night .\n"
+    )
+    (tmp_path / "cands.txt").write_text(
+        "the cat sat . <n> it was happy .\ndogs bark loudly at night .\n"
+    )
+    proc = run_cli(
+        "score",
+        "--refs",
+        str(tmp_path / "refs.txt"),
+        "--cands",
+        str(tmp_path / "cands.txt"),
+        "--json",
+    )
     assert json.loads(proc.stdout)["f1"] == got
 
 
 def test_score_mismatches_are_errors(tmp_path: Path) -> None:
-    refs = write_jsonl(tmp_path / "refs.jsonl", [{"id": "a", "highlights": "x y z ."},
-                                                 {"id": "b", "highlights": "p q ."}])
-    cands = write_jsonl(tmp_path / "cands.jsonl", [{"id": "a", "summary": "x y ."},
-                                                   {"id": "c", "summary": "p ."}])
+    refs = write_jsonl(
+        tmp_path / "refs.jsonl",
+        [{"id": "a", "highlights": "x y z ."}, {"id": "b", "highlights": "p q ."}],
+    )
+    cands = write_jsonl(
+        tmp_path / "cands.jsonl", [{"id": "a", "summary": "x y ."}, {"id": "c", "summary": "p ."}]
+    )
     proc = run_cli("score", "--refs", str(refs), "--cands", str(cands))
     assert proc.returncode == 2 and "ids do not match" in proc.stderr
     (tmp_path / "three.txt").write_text("a .\nb .\nc .\n")
     (tmp_path / "two.txt").write_text("a .\nb .\n")
-    proc = run_cli("score", "--refs", str(tmp_path / "three.txt"),
-                   "--cands", str(tmp_path / "two.txt"))
+    proc = run_cli(
+        "score", "--refs", str(tmp_path / "three.txt"), "--cands", str(tmp_path / "two.txt")
+    )
     assert proc.returncode == 2 and "3 references but 2 candidates" in proc.stderr
-    proc = run_cli("score", "--refs", str(tmp_path / "missing.txt"),
-                   "--cands", str(tmp_path / "two.txt"))
+    proc = run_cli(
+        "score", "--refs", str(tmp_path / "missing.txt"), "--cands", str(tmp_path / "two.txt")
+    )
     assert proc.returncode == 2 and "no such file" in proc.stderr
 
 
 def test_score_empty_candidates_count_as_zero(tmp_path: Path) -> None:
     (tmp_path / "refs.txt").write_text("the cat sat .\nthe dog ran .\n")
     (tmp_path / "cands.txt").write_text("the cat sat .\n\n")
-    proc = run_cli("score", "--refs", str(tmp_path / "refs.txt"),
-                   "--cands", str(tmp_path / "cands.txt"), "--json")
+    proc = run_cli(
+        "score",
+        "--refs",
+        str(tmp_path / "refs.txt"),
+        "--cands",
+        str(tmp_path / "cands.txt"),
+        "--json",
+    )
     assert proc.returncode == 0
     assert "1 empty candidate(s) scored 0" in proc.stderr
     out = json.loads(proc.stdout)

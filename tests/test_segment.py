@@ -21,23 +21,35 @@ def sentences(text: str, tokenized: bool | None = None) -> list[str]:
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Mr. Smith went to Washington. He met Dr. Jones there.",
-         ["Mr. Smith went to Washington.", "He met Dr. Jones there."]),
+        (
+            "Mr. Smith went to Washington. He met Dr. Jones there.",
+            ["Mr. Smith went to Washington.", "He met Dr. Jones there."],
+        ),
         ("Growth was 3.5 percent. Prices rose.", ["Growth was 3.5 percent.", "Prices rose."]),
-        ("The book by J. K. Rowling sold well. It was a hit.",
-         ["The book by J. K. Rowling sold well.", "It was a hit."]),
-        ("It grew in the U.S. economy. The U.S. Army said no.",
-         ["It grew in the U.S. economy.", "The U.S. Army said no."]),
+        (
+            "The book by J. K. Rowling sold well. It was a hit.",
+            ["The book by J. K. Rowling sold well.", "It was a hit."],
+        ),
+        (
+            "It grew in the U.S. economy. The U.S. Army said no.",
+            ["It grew in the U.S. economy.", "The U.S. Army said no."],
+        ),
         ("He moved to the U.S. He likes it.", ["He moved to the U.S.", "He likes it."]),
-        ("It opens on Jan. 5 in Paris. Tickets are free.",
-         ["It opens on Jan. 5 in Paris.", "Tickets are free."]),
-        ("Some fruit, e.g. apples, were sold. Others rotted.",
-         ["Some fruit, e.g. apples, were sold.", "Others rotted."]),
+        (
+            "It opens on Jan. 5 in Paris. Tickets are free.",
+            ["It opens on Jan. 5 in Paris.", "Tickets are free."],
+        ),
+        (
+            "Some fruit, e.g. apples, were sold. Others rotted.",
+            ["Some fruit, e.g. apples, were sold.", "Others rotted."],
+        ),
         ("He paused... Then he left.", ["He paused...", "Then he left."]),
-        ("It was \"over.\" She left.", ["It was \"over.\"", "She left."]),
-        ("(The statement was withdrawn.) Police declined to comment.",
-         ["(The statement was withdrawn.)", "Police declined to comment."]),
-        ("\"Why?\" he asked. Nobody knew.", ["\"Why?\" he asked.", "Nobody knew."]),
+        ('It was "over." She left.', ['It was "over."', "She left."]),
+        (
+            "(The statement was withdrawn.) Police declined to comment.",
+            ["(The statement was withdrawn.)", "Police declined to comment."],
+        ),
+        ('"Why?" he asked. Nobody knew.', ['"Why?" he asked.', "Nobody knew."]),
         ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
     ],
 )
@@ -154,12 +166,20 @@ def test_detokenize_capitalizes_lowercased_sentences() -> None:
 
 def test_word_tokens() -> None:
     assert word_tokens("The U.S. army's 3.5% rise — fast!") == [
-        "the", "u", "s", "army", "s", "3", "5", "rise", "fast"
+        "the",
+        "u",
+        "s",
+        "army",
+        "s",
+        "3",
+        "5",
+        "rise",
+        "fast",
     ]
 
 
 def test_detection() -> None:
     assert looks_tokenized("he said , `` no . '' then the u.s. army 's men left .")
-    assert not looks_tokenized("He said, \"No.\" Then the U.S. Army's men left.")
+    assert not looks_tokenized('He said, "No." Then the U.S. Army\'s men left.')
     assert looks_lowercased("all lower case here")
     assert not looks_lowercased("Some Upper Case Here")

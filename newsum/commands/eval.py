@@ -16,12 +16,19 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         "intervals and stories/s. `oracle` is the greedy extractive upper bound.",
     )
     p.add_argument("--data", required=True, help="JSONL(.gz) with story and reference fields")
-    p.add_argument("--methods", default=None,
-                   help="comma-separated methods (default: the default method, lead and oracle)")
+    p.add_argument(
+        "--methods",
+        default=None,
+        help="comma-separated methods (default: the default method, lead and oracle)",
+    )
     p.add_argument("--limit", type=int, default=None, help="only the first N stories")
     p.add_argument("--sentences", "-n", type=int, default=3, help="sentences per summary")
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="write report.md, report.json (with per-story scores) and report.png")
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="write report.md, report.json (with per-story scores) and report.png",
+    )
     p.add_argument("--text-field", default="article")
     p.add_argument("--ref-field", default="highlights")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
@@ -51,12 +58,18 @@ def run(args: argparse.Namespace) -> int:
     )
     progress = not args.quiet and sys.stderr.isatty()
     results = evaluate(stories, methods, args.sentences, read_s, progress, args.seed)
-    print(f"{len(stories)} stories from {args.data}; {args.sentences} sentences per summary; "
-          "ROUGE F1 x100 with 95% bootstrap intervals")
+    print(
+        f"{len(stories)} stories from {args.data}; {args.sentences} sentences per summary; "
+        "ROUGE F1 x100 with 95% bootstrap intervals"
+    )
     print(format_table(results))
     if args.out:
-        meta = {"data": args.data, "sentences": args.sentences, "limit": args.limit,
-                "seed": args.seed}
+        meta = {
+            "data": args.data,
+            "sentences": args.sentences,
+            "limit": args.limit,
+            "seed": args.seed,
+        }
         for path in write_report(args.out, results, stories, meta):
             print(f"wrote {path}", file=sys.stderr)
     return 0

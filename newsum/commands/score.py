@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from ..evaluate import (
-        SUMMARY_FIELDS,
         METRICS,
+        SUMMARY_FIELDS,
         MethodResult,
         bootstrap,
         format_table,
@@ -55,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
     scores = score_pairs(refs, cands)
     result = MethodResult("candidates", scores, 0.0, bootstrap(scores, args.seed))
     if args.json:
-        out = {m: dict(zip(("low", "mid", "high"), result.intervals[m], strict=True))
-               for m in METRICS}
+        out = {
+            m: dict(zip(("low", "mid", "high"), result.intervals[m], strict=True)) for m in METRICS
+        }
         print(json.dumps({"pairs": len(refs), "empty_candidates": len(empty), "f1": out}))
     else:
         print(f"{len(refs)} pairs; ROUGE F1 x100 with 95% bootstrap intervals")

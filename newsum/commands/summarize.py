@@ -8,19 +8,46 @@ import sys
 
 def add_length_options(p: argparse.ArgumentParser) -> None:
     """--sentences / --words / --ratio / --order / --no-redundancy, shared with other commands."""
-    p.add_argument("--sentences", "-n", type=int, default=None, metavar="N",
-                   help="at most N sentences (default 3)")
-    p.add_argument("--words", "-w", type=int, default=None, metavar="N",
-                   help="at most N words in total")
-    p.add_argument("--ratio", "-r", type=float, default=None, metavar="R",
-                   help="at most this fraction of the story's sentences")
-    p.add_argument("--order", choices=("position", "score"), default="position",
-                   help="order of the output sentences (default: story order)")
+    p.add_argument(
+        "--sentences",
+        "-n",
+        type=int,
+        default=None,
+        metavar="N",
+        help="at most N sentences (default 3)",
+    )
+    p.add_argument(
+        "--words", "-w", type=int, default=None, metavar="N", help="at most N words in total"
+    )
+    p.add_argument(
+        "--ratio",
+        "-r",
+        type=float,
+        default=None,
+        metavar="R",
+        help="at most this fraction of the story's sentences",
+    )
+    p.add_argument(
+        "--order",
+        choices=("position", "score"),
+        default="position",
+        help="order of the output sentences (default: story order)",
+    )
     red = p.add_mutually_exclusive_group()
-    red.add_argument("--no-redundancy", dest="redundancy", action="store_false", default=None,
-                     help="switch off trigram blocking of repeated content")
-    red.add_argument("--redundancy", dest="redundancy", action="store_true", default=None,
-                     help="switch it on (the default for every method but lead)")
+    red.add_argument(
+        "--no-redundancy",
+        dest="redundancy",
+        action="store_false",
+        default=None,
+        help="switch off trigram blocking of repeated content",
+    )
+    red.add_argument(
+        "--redundancy",
+        dest="redundancy",
+        action="store_true",
+        default=None,
+        help="switch it on (the default for every method but lead)",
+    )
 
 
 def length_settings(args: argparse.Namespace) -> dict:
@@ -47,15 +74,34 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
     p.add_argument("paths", nargs="*", metavar="PATH", help="input files, or - for stdin")
     p.add_argument("--method", "-m", default=None, help="scoring method (see `newsum methods`)")
     add_length_options(p)
-    p.add_argument("--format", default="auto", help="auto, text, tokenized, jsonl or html (a path may also be an http(s) URL)")
+    p.add_argument(
+        "--format",
+        default="auto",
+        help="auto, text, tokenized, jsonl or html (a path may also be an http(s) URL)",
+    )
     p.add_argument("--field", default="article", help="JSONL field holding the story")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_const", const="json", dest="output_format",
-                     help="one JSON object per story")
-    out.add_argument("--markdown", action="store_const", const="markdown", dest="output_format",
-                     help="markdown bullet list")
-    p.add_argument("--output", "-o", default=None, metavar="FILE",
-                   help="write to FILE (atomically: complete or not at all) instead of stdout")
+    out.add_argument(
+        "--json",
+        action="store_const",
+        const="json",
+        dest="output_format",
+        help="one JSON object per story",
+    )
+    out.add_argument(
+        "--markdown",
+        action="store_const",
+        const="markdown",
+        dest="output_format",
+        help="markdown bullet list",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        default=None,
+        metavar="FILE",
+        help="write to FILE (atomically: complete or not at all) instead of stdout",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -78,4 +78,3 @@ def pagerank(weights: np.ndarray, damping: float, tol: float = 1e-8, max_iter: i
 def pad_scores(scores: list[float], n: int) -> list[float]:
     """Sentences past a method's limit score 0, below every scored one."""
     return [float(x) for x in scores] + [0.0] * (n - len(scores))
-

@@ -73,5 +73,3 @@ def get_method(name: str, **params: Any) -> Method:
         return classes[name](**params)
     except TypeError as exc:
         raise UsageError(f"bad setting for method {name!r}: {exc}") from None
-
-
