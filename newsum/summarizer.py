@@ -9,7 +9,7 @@ from .methods.base import Method, get_method
 from .readers import read_document
 from .select import select
 
-DEFAULT_METHOD = "lead"
+DEFAULT_METHOD = "model"
 
 
 def default_method() -> str:

@@ -210,7 +210,8 @@ def test_html_file_is_extracted_and_highlighted(server, browser):
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#story-view mark.hl"))
 
     api = httpx.post(
-        server + "/v1/summarize", json={"html": page.read_text(encoding="utf-8"), "sentences": 2}
+        server + "/v1/summarize",
+        json={"html": page.read_text(encoding="utf-8"), "method": "lead", "sentences": 2},
     ).json()
     marks = browser.find_elements(By.CSS_SELECTOR, "#story-view mark.hl")
     assert [_norm(m.get_attribute("textContent")) for m in marks] == [

@@ -50,7 +50,7 @@ def register(cls: M) -> M:
 
 
 def _load_builtins() -> None:
-    from . import lead, textrank, lexrank, centroid  # noqa: F401, I001  (registration order)
+    from . import lead, textrank, lexrank, centroid, model  # noqa: F401, I001  (registration order)
 
 
 def method_classes() -> dict[str, type[Method]]:

@@ -1,0 +1,351 @@
+"""Training of the shipped `model`: oracle labels -> sentence features -> LightGBM -> numpy trees.
+
+    newsum train --data TRAIN.jsonl.gz --val VAL.jsonl.gz --out newsum/models/model.npz
+
+Steps: read each training story (the same reader as `newsum summarize`), label its sentences
+with the greedy oracle (newsum.oracle), fit a corpus idf table on the training stories, compute
+the features (newsum.features), fit gradient-boosted trees (LightGBM, fixed seeds, deterministic
+mode), export the trees to numpy arrays, check that the exported trees predict what LightGBM
+predicts, and write the model file. LightGBM is needed here only (`pip install newsum[train]`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .document import Document
+from .errors import InputError, UsageError
+from .features import FEATURE_NAMES, IdfTable, document_features
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .methods.model import TreeEnsemble
+
+SEED = 20240611
+
+# LightGBM settings of the shipped model (every one explicit, so a retrain is reproducible).
+PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 63,
+    "max_depth": 8,
+    "min_data_in_leaf": 100,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "max_bin": 255,
+}
+NUM_TREES = 400
+
+
+def log(msg: str) -> None:
+    print(f"newsum train: {msg}", file=sys.stderr, flush=True)
+
+
+@dataclass(slots=True)
+class Example:
+    """One labelled story: its Document, reference highlights and oracle sentence indices."""
+
+    id: str
+    document: Document
+    reference: str
+    oracle: list[int]
+
+
+def _read_records(path: str, limit: int | None) -> Iterator[str]:
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            for k, line in enumerate(fh):
+                if limit is not None and k >= limit:
+                    break
+                if line.strip():
+                    yield line
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+
+
+def _label(line: str) -> Example | None:
+    """Read one JSONL record and label it with the oracle; None for empty stories."""
+    from .oracle import greedy_oracle
+    from .readers import read_document
+
+    rec = json.loads(line)
+    text, ref = rec.get("article"), rec.get("highlights")
+    if not isinstance(text, str) or not isinstance(ref, str) or not text.strip() or not ref.strip():
+        return None
+    try:
+        doc = read_document(text)
+    except InputError:
+        return None
+    oracle = greedy_oracle([s.source for s in doc.sentences], ref, max_sentences=3)
+    return Example(str(rec.get("id", "")), doc, ref, oracle)
+
+
+def load_examples(
+    path: str, limit: int | None = None, workers: int = 2, label: str = "label"
+) -> list[Example]:
+    """Labelled stories of a JSONL(.gz) file (`article`, `highlights`), in file order."""
+    from .progress import Progress
+
+    lines = list(_read_records(path, limit))
+    out: list[Example] = []
+    with Progress(len(lines), f"{label:>8}") as bar:
+        if workers > 1 and len(lines) > 500:
+            from multiprocessing import get_context
+
+            with get_context("spawn" if sys.platform == "win32" else "fork").Pool(workers) as pool:
+                for ex in pool.imap(_label, lines, chunksize=64):
+                    bar.update()
+                    if ex is not None:
+                        out.append(ex)
+        else:
+            for line in lines:
+                ex = _label(line)
+                bar.update()
+                if ex is not None:
+                    out.append(ex)
+    if not out:
+        raise InputError(f"{path}: no stories with highlights")
+    return out
+
+
+def round_idf(idf: IdfTable) -> IdfTable:
+    """The table as the model file stores it (float32 values), so training sees those values."""
+    import numpy as np
+
+    words = sorted(idf.idf)
+    values = np.array([idf.idf[w] for w in words], dtype=np.float32).astype(np.float64)
+    return IdfTable(words, values, idf.unknown)
+
+
+def feature_matrix(
+    examples: Sequence[Example], idf: IdfTable, label: str = "features"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features (rows: sentences), 0/1 oracle labels, and sentences per story."""
+    import numpy as np
+
+    from .progress import Progress
+
+    blocks, labels, groups = [], [], []
+    with Progress(len(examples), f"{label:>8}") as bar:
+        for ex in examples:
+            x = document_features(ex.document, idf)
+            y = np.zeros(len(x))
+            y[ex.oracle] = 1.0
+            blocks.append(x)
+            labels.append(y)
+            groups.append(len(x))
+            bar.update()
+    return np.vstack(blocks), np.concatenate(labels), np.array(groups)
+
+
+def export_lightgbm(booster: Any) -> TreeEnsemble:
+    """The trees of a LightGBM Booster as a numpy TreeEnsemble (numerical splits only)."""
+    import math
+
+    from .methods.model import TreeEnsemble
+
+    dump = booster.dump_model()
+    feature: list[int] = []
+    threshold: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+    roots: list[int] = []
+    depth = 0
+
+    def add(node: dict, level: int) -> int:
+        nonlocal depth
+        k = len(feature)
+        feature.append(0)
+        threshold.append(math.inf)
+        left.append(k)
+        right.append(k)
+        value.append(0.0)
+        if "split_feature" not in node:
+            value[k] = float(node["leaf_value"])
+            depth = max(depth, level)
+            return k
+        if node.get("decision_type", "<=") != "<=":
+            raise ValueError(f"unsupported split {node.get('decision_type')!r}")
+        feature[k] = int(node["split_feature"])
+        threshold[k] = float(node["threshold"])
+        left[k] = add(node["left_child"], level + 1)
+        right[k] = add(node["right_child"], level + 1)
+        return k
+
+    for tree in dump["tree_info"]:
+        roots.append(add(tree["tree_structure"], 0))
+    return TreeEnsemble(feature, threshold, left, right, value, roots, depth)
+
+
+def fit_trees(
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    num_trees: int = NUM_TREES,
+    params: dict[str, Any] | None = None,
+    threads: int = 2,
+    seed: int = SEED,
+) -> Any:
+    """A LightGBM Booster on the sentence rows (deterministic: fixed seeds, fixed threads)."""
+    try:
+        import lightgbm as lgb
+    except ImportError:
+        raise UsageError("training needs LightGBM: pip install 'newsum[train]'") from None
+    from .progress import Progress
+
+    settings = {
+        **PARAMS,
+        **(params or {}),
+        "seed": seed,
+        "deterministic": True,
+        "force_row_wise": True,
+        "num_threads": threads,
+        "verbose": -1,
+    }
+    data = lgb.Dataset(
+        x, label=y, group=groups, feature_name=list(FEATURE_NAMES), free_raw_data=False
+    )
+    with Progress(num_trees, "   trees") as bar:
+        booster = lgb.train(
+            settings, data, num_boost_round=num_trees, callbacks=[lambda env: bar.update()]
+        )
+    return booster
+
+
+def rouge_of(
+    examples: Sequence[Example], choose: Callable[[Document], list[int]]
+) -> dict[str, float]:
+    """Mean ROUGE-1/2/Lsum F1 (x100, stemming) of the chosen sentences against the highlights."""
+    from .rouge import RougeScorer
+    from .segment import normalize_space
+
+    cands = []
+    for ex in examples:
+        sents = ex.document.sentences
+        cands.append("\n".join(normalize_space(sents[i].source) for i in choose(ex.document)))
+    scorer = RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+    results = scorer.score_batch([ex.reference for ex in examples], cands)
+    n = max(len(results), 1)
+    return {
+        m: 100.0 * sum(r[m].fmeasure for r in results) / n
+        for m in ("rouge1", "rouge2", "rougeLsum")
+    }
+
+
+def train(
+    data: str,
+    out: str,
+    val: str | None = None,
+    limit: int | None = None,
+    val_limit: int | None = None,
+    num_trees: int = NUM_TREES,
+    workers: int = 2,
+    seed: int = SEED,
+) -> dict[str, Any]:
+    """Train the model on `data`, write it to `out`, and score it against Lead-3 on `val`.
+
+    Returns a report: counts, seconds per step, and the validation ROUGE of model and lead.
+    """
+    from pathlib import Path
+
+    import numpy as np
+
+    from .methods.model import ModelFile
+    from .select import select
+
+    for path in (data, val):
+        if path and not Path(path).is_file():
+            raise InputError(f"{path}: no such file")
+    if not Path(out).resolve().parent.is_dir():
+        raise InputError(f"{out}: its folder does not exist")
+    report: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    log(f"reading and labelling {data}")
+    examples = load_examples(data, limit, workers)
+    report["train_stories"] = len(examples)
+    report["seconds_label"] = round(time.perf_counter() - t0, 1)
+
+    t = time.perf_counter()
+    idf = round_idf(IdfTable.fit(story_tokens(ex.document) for ex in examples))
+    log(f"idf table: {len(idf.idf)} words; computing features")
+    x, y, groups = feature_matrix(examples, idf)
+    report["train_sentences"] = int(len(y))
+    report["seconds_features"] = round(time.perf_counter() - t, 1)
+
+    t = time.perf_counter()
+    log(f"fitting {num_trees} trees on {len(y)} sentences x {x.shape[1]} features")
+    booster = fit_trees(x, y, groups, num_trees, threads=workers, seed=seed)
+    trees = export_lightgbm(booster)
+    sample = x[: min(len(x), 20000)]
+    diff = np.abs(trees.predict(sample) - booster.predict(sample, raw_score=True)).max()
+    if not diff <= 1e-9:
+        raise RuntimeError(f"exported trees differ from LightGBM by {diff}")
+    report["seconds_fit"] = round(time.perf_counter() - t, 1)
+
+    meta = {
+        "features": list(FEATURE_NAMES),
+        "trained_on": {"data": _name(data), "stories": len(examples), "limit": limit},
+        "params": {**PARAMS, "num_trees": num_trees, "seed": seed},
+        "label": "greedy oracle (newsum.oracle.greedy_oracle, 3 sentences), binary",
+    }
+    model = ModelFile(trees, idf, meta)
+    model.save(out)
+    report["model_bytes"] = _size(out)
+    log(f"wrote {out} ({report['model_bytes'] / 1e6:.2f} MB, {trees.n_trees} trees)")
+
+    if val:
+        t = time.perf_counter()
+        log(f"scoring on {val}")
+        val_examples = load_examples(val, val_limit, workers, label="val")
+        saved = ModelFile.load(out)
+
+        def by_model(doc: Document) -> list[int]:
+            return select(doc, saved.score(doc).tolist(), sentences=3)
+
+        def by_lead(doc: Document) -> list[int]:
+            return list(range(min(3, len(doc.sentences))))
+
+        def by_oracle_factory() -> Callable[[Document], list[int]]:
+            lookup = {id(ex.document): ex.oracle for ex in val_examples}
+            return lambda doc: lookup[id(doc)]
+
+        report["val_stories"] = len(val_examples)
+        report["val"] = {
+            "model": rouge_of(val_examples, by_model),
+            "lead": rouge_of(val_examples, by_lead),
+            "oracle": rouge_of(val_examples, by_oracle_factory()),
+        }
+        report["seconds_val"] = round(time.perf_counter() - t, 1)
+    report["seconds_total"] = round(time.perf_counter() - t0, 1)
+    return report
+
+
+def story_tokens(doc: Document) -> Iterator[str]:
+    """Every word token of a story, for the idf table (document frequency counts each once)."""
+    for s in doc.sentences:
+        yield from s.tokens
+
+
+def _name(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).name
+
+
+def _size(path: str) -> int:
+    from pathlib import Path
+
+    return Path(path).stat().st_size

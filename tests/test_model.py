@@ -1,0 +1,250 @@
+"""The trained `model` method: loading, determinism, exported trees, smoke training, the default."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import EXAMPLE, SHIPPED_EXAMPLE, TRAIN, VAL, needs_data, needs_example, run_cli
+
+import newsum
+from newsum.features import FEATURE_NAMES, IdfTable, document_features
+from newsum.methods.model import MODEL_PATH, ModelFile, TreeEnsemble, load_model
+
+RAW_STORY = """By Sarah Jones for MailOnline. Published: 09:14 EST, 3 March 2015 | Updated: 11:02 EST, 3 March 2015.
+Scroll down for video.
+A rare white giraffe calf has been spotted at the Ishaqbini Hirola Conservancy in Garissa County, Kenya, rangers said on Tuesday.
+The calf, believed to be about three months old, was seen walking beside its mother near a watering hole.
+"We have never seen anything like it in this part of the country," said chief ranger Abdi Hassan.
+The animal has leucism, a condition that causes a partial loss of pigmentation, rather than albinism.
+Unlike albino animals, leucistic animals keep the dark colour of their eyes.
+Pictured: the white calf and its mother near the watering hole.
+Conservationists warned that poachers could target the giraffe because of its unusual colouring.
+Giraffe numbers in Africa have fallen by almost 40 per cent in the past 30 years, according to the Giraffe Conservation Foundation.
+The conservancy said it would increase patrols in the area to protect the calf.
+"""  # noqa: E501
+
+# The same story as the corpus files write it: lowercased, punctuation split off.
+TOKENIZED_STORY = (
+    "by sarah jones for mailonline . published : 09:14 est , 3 march 2015 | updated : 11:02 est ,"
+    " 3 march 2015 . scroll down for video . a rare white giraffe calf has been spotted at the"
+    " ishaqbini hirola conservancy in garissa county , kenya , rangers said on tuesday . the calf"
+    " , believed to be about three months old , was seen walking beside its mother near a"
+    ' watering hole . " we have never seen anything like it in this part of the country , "'
+    " said chief ranger abdi hassan . the animal has leucism , a condition that causes a partial"
+    " loss of pigmentation , rather than albinism . unlike albino animals , leucistic animals"
+    " keep the dark colour of their eyes . pictured : the white calf and its mother near the"
+    " watering hole . conservationists warned that poachers could target the giraffe because of"
+    " its unusual colouring . giraffe numbers in africa have fallen by almost 40 per cent in the"
+    " past 30 years , according to the giraffe conservation foundation . the conservancy said it"
+    " would increase patrols in the area to protect the calf ."
+)
+
+
+def test_shipped_model_loads_and_is_small() -> None:
+    assert MODEL_PATH.exists()
+    assert MODEL_PATH.stat().st_size <= 25 * 1024 * 1024
+    model = load_model()
+    assert model is load_model()  # cached per process
+    assert tuple(model.meta["features"]) == FEATURE_NAMES
+    assert model.trees.n_trees > 0 and len(model.idf.idf) > 1000
+
+
+def test_model_is_loaded_lazily() -> None:
+    code = (
+        "import newsum, newsum.methods.model as m; newsum.available_methods();"
+        f"print(len(m._CACHE)); newsum.summarize(open({str(SHIPPED_EXAMPLE)!r}).read());"
+        "print(len(m._CACHE))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "1"]
+
+
+def test_scores_are_deterministic_across_processes() -> None:
+    text = SHIPPED_EXAMPLE.read_text()
+    code = f"import newsum; print(newsum.get_method('model').score(newsum.read_document({text!r})))"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    }
+    assert len(runs) == 1
+    here = newsum.get_method("model").score(newsum.read_document(text))
+    assert runs.pop().strip() == str(here)
+
+
+def test_default_method_is_model() -> None:
+    assert newsum.default_method() == "model"
+    assert "model" in newsum.available_methods()
+    assert newsum.summarize(SHIPPED_EXAMPLE.read_text()).method == "model"
+
+
+def test_cli_default_is_model() -> None:
+    proc = run_cli("summarize", str(SHIPPED_EXAMPLE), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["method"] == "model"
+
+
+@needs_example
+def test_example_story_gives_three_readable_sentences() -> None:
+    proc = run_cli("summarize", str(EXAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 3 and all(line[0].isupper() for line in lines)
+
+
+def test_raw_cased_text_skips_boilerplate() -> None:
+    summary = newsum.summarize(RAW_STORY)
+    assert len(summary) == 3
+    text = str(summary)
+    for junk in ("Published", "Scroll down", "MailOnline", "Pictured"):
+        assert junk not in text
+    assert "white giraffe calf" in text
+
+
+def test_raw_and_tokenized_text_agree() -> None:
+    raw = newsum.read_document(RAW_STORY)
+    tok = newsum.read_document(TOKENIZED_STORY)
+    assert (raw.kind, tok.kind) == ("raw", "tokenized")
+    assert len(raw.sentences) == len(tok.sentences)
+    idf = load_model().idf
+    x_raw, x_tok = document_features(raw, idf), document_features(tok, idf)
+    # Only the character count may differ (detokenized display text vs the original).
+    same = [k for k, name in enumerate(FEATURE_NAMES) if name != "n_chars"]
+    np.testing.assert_allclose(x_raw[:, same], x_tok[:, same], rtol=0, atol=1e-12)
+    assert newsum.summarize(RAW_STORY).indices == newsum.summarize(TOKENIZED_STORY).indices
+
+
+def test_features_are_finite_on_odd_stories() -> None:
+    idf = load_model().idf
+    for text in ("One.", "Wow!!! Really???", "1 2 3. 4 5 6.", "Hi there. Hi there. Hi there."):
+        doc = newsum.read_document(text)
+        x = document_features(doc, idf)
+        assert x.shape == (len(doc.sentences), len(FEATURE_NAMES))
+        assert np.isfinite(x).all()
+        assert len(newsum.get_method("model").score(doc)) == len(doc.sentences)
+
+
+def test_long_stories_score_only_their_first_sentences() -> None:
+    doc = newsum.read_document(RAW_STORY * 3)
+    full = newsum.get_method("model").score(doc)
+    capped = newsum.get_method("model", max_sentences=10).score(doc)
+    assert len(capped) == len(full) == len(doc.sentences) > 10
+    assert max(capped[10:]) < min(capped[:10])
+    assert newsum.summarize(RAW_STORY * 3, method=newsum.get_method("model", max_sentences=10))
+
+
+def test_tree_ensemble_by_hand() -> None:
+    # Tree 0: x0 <= 0.5 ? 1.0 : (x1 <= 2 ? 2.0 : 3.0); tree 1: a single leaf of 10.
+    inf = np.inf
+    trees = TreeEnsemble(
+        feature=[0, 0, 1, 0, 0, 0],
+        threshold=[0.5, inf, 2.0, inf, inf, inf],
+        left=[1, 1, 3, 3, 4, 5],
+        right=[2, 1, 4, 3, 4, 5],
+        value=[0, 1.0, 0, 2.0, 3.0, 10.0],
+        roots=[0, 5],
+        depth=2,
+    )
+    x = np.array([[0.0, 0.0], [1.0, 2.0], [1.0, 2.5], [0.5, 9.0]])
+    np.testing.assert_array_equal(trees.predict(x), [11.0, 12.0, 13.0, 11.0])
+
+
+def test_exported_trees_equal_lightgbm() -> None:
+    lgb = pytest.importorskip("lightgbm")
+    from newsum.train import export_lightgbm
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3000, len(FEATURE_NAMES)))
+    y = (x[:, 0] + 0.5 * x[:, 3] * x[:, 7] + rng.normal(scale=0.5, size=3000) > 0).astype(float)
+    params = {
+        "objective": "binary",
+        "num_leaves": 31,
+        "max_depth": 7,
+        "verbose": -1,
+        "seed": 1,
+        "deterministic": True,
+        "num_threads": 1,
+    }
+    booster = lgb.train(params, lgb.Dataset(x, label=y), num_boost_round=30)
+    trees = export_lightgbm(booster)
+    test = rng.normal(size=(500, len(FEATURE_NAMES)))
+    np.testing.assert_allclose(
+        trees.predict(test), booster.predict(test, raw_score=True), rtol=0, atol=1e-9
+    )
+
+
+def test_model_file_round_trip(tmp_path: Path) -> None:
+    model = load_model()
+    small = ModelFile(model.trees, IdfTable(["cat", "dog"], [2.0, 3.5], 9.0), dict(model.meta))
+    path = tmp_path / "m.npz"
+    small.save(path)
+    again = ModelFile.load(path)
+    assert again.idf.idf == {"cat": 2.0, "dog": 3.5} and again.idf.unknown == 9.0
+    doc = newsum.read_document(RAW_STORY)
+    np.testing.assert_array_equal(again.score(doc), small.score(doc))
+    other = tmp_path / "m2.npz"
+    again.save(other)
+    assert other.read_bytes() == path.read_bytes()  # same model, same bytes
+
+
+def test_bad_model_file_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(newsum.InputError):
+        ModelFile.load(bad)
+
+
+@needs_data
+def test_smoke_training_on_a_tiny_slice(tmp_path: Path) -> None:
+    pytest.importorskip("lightgbm")
+    from newsum.train import train
+
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"tiny{k}.npz"
+        report = train(
+            str(TRAIN), str(out), val=str(VAL), limit=200, val_limit=50, num_trees=15, workers=1
+        )
+        outs.append(out.read_bytes())
+    assert report["train_stories"] > 150 and report["val_stories"] == 50
+    assert set(report["val"]) == {"model", "lead", "oracle"}
+    assert outs[0] == outs[1]  # fixed seeds: the same data gives the same model file
+    model = ModelFile.load(tmp_path / "tiny0.npz")
+    assert model.trees.n_trees == 15
+    doc = newsum.read_document(RAW_STORY)
+    scores = newsum.get_method("model", path=str(tmp_path / "tiny0.npz")).score(doc)
+    assert len(scores) == len(doc.sentences)
+
+
+@needs_data
+def test_train_command_on_a_tiny_slice(tmp_path: Path) -> None:
+    pytest.importorskip("lightgbm")
+    out = tmp_path / "cli.npz"
+    proc = run_cli(
+        "train",
+        "--data",
+        str(TRAIN),
+        "--out",
+        str(out),
+        "--limit",
+        "100",
+        "--trees",
+        "5",
+        "--workers",
+        "1",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists() and "trained on" in proc.stdout
+    assert "newsum train:" in proc.stderr  # progress lines
+
+
+def test_train_command_reports_missing_data(tmp_path: Path) -> None:
+    proc = run_cli("train", "--data", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "m"))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("newsum: error:") and "no such file" in proc.stderr
