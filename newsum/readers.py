@@ -42,8 +42,12 @@ def read_document(
         raise InputError("story is empty")
     tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
     lowercased = looks_lowercased(text)
+    spans = split_sentences(text, tokenized)
+    if title is None and not tokenized and not lowercased and _is_headline(text, spans):
+        title = normalize_space(text[spans[0][0] : spans[0][1]])
+        spans = spans[1:]
     sentences = []
-    for start, end in split_sentences(text, tokenized):
+    for start, end in spans:
         source = text[start:end]
         display = (
             detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
@@ -60,6 +64,20 @@ def read_document(
         lowercased=lowercased,
         title=title,
         meta=meta or {},
+    )
+
+
+def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
+    """A raw story's first line is its headline: short, no final stop, then a blank line."""
+    if len(spans) < 2:
+        return False
+    (start, end), (next_start, _) = spans[0], spans[1]
+    line = text[start:end]
+    return (
+        "\n" not in line
+        and len(line.split()) <= 20
+        and not line.rstrip().endswith((".", "!", "?", ":", '"', "”", "'", "’"))
+        and "\n\n" in text[end:next_start].replace("\r", "")
     )
 
 

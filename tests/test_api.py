@@ -119,3 +119,14 @@ def test_lead_is_the_first_k_sentences_even_when_they_repeat() -> None:
     assert newsum.summarize(text, method="lead", sentences=2).indices == [0, 1]
     assert newsum.summarize(text, method="lead", sentences=2, redundancy=True).indices == [0, 2]
     assert newsum.summarize(text, method="centroid", sentences=2).settings["redundancy"] is True
+
+
+def test_raw_headline_becomes_the_title() -> None:
+    doc = newsum.read_document(STORY)
+    assert doc.title == "Harbour town votes to keep its ferry after 40-year fight"
+    assert all(s.text != doc.title for s in doc.sentences)
+    assert doc.text[doc.sentences[0].start :].startswith("PORT ELLIS")
+    # A first line ending in a full stop is a sentence, and tokenized text has no headline.
+    assert newsum.read_document("One sentence.\n\nAnother one.").title is None
+    corpus = "police said , no\n\nthe man 's car was found , officers said ."
+    assert newsum.read_document(corpus).title is None
