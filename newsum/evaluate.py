@@ -63,6 +63,20 @@ def _open_text(path: str) -> Iterator[str]:
         raise InputError(f"{path}: cannot read ({exc})") from None
 
 
+def _json_records(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; a malformed line is an InputError."""
+    for lineno, line in enumerate(_open_text(path), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(rec, dict):
+            raise InputError(f"{path}:{lineno}: not a JSON object")
+        yield lineno, rec
+
+
 def load_stories(
     path: str,
     limit: int | None = None,
@@ -78,17 +92,9 @@ def load_stories(
     stories: list[Story] = []
     skipped = 0
     seconds = 0.0
-    for lineno, line in enumerate(_open_text(path), 1):
+    for lineno, rec in _json_records(path):
         if limit is not None and len(stories) >= limit:
             break
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(rec, dict):
-            raise InputError(f"{path}:{lineno}: not a JSON object")
         text, ref = rec.get(text_field), rec.get(ref_field)
         if not isinstance(ref, str):
             raise InputError(f"{path}:{lineno}: record has no {ref_field!r} reference field")
@@ -308,14 +314,8 @@ def load_summaries(
             "\n".join(p.strip() for p in ln.rstrip("\n").split(sep) if p.strip()) for ln in lines
         ]
     ids, texts = [], []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(rec, dict) or id_field not in rec:
+    for lineno, rec in _json_records(path):
+        if id_field not in rec:
             raise InputError(f"{path}:{lineno}: record has no {id_field!r} field")
         name = next((f for f in fields if f in rec), None)
         text = _join(rec[name]) if name else None

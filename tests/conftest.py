@@ -39,3 +39,19 @@ def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None):
     proc.stdout = proc.stdout.decode("utf-8")
     proc.stderr = proc.stderr.decode("utf-8")
     return proc
+
+
+def readme_split(article: str) -> list[str]:
+    """The data README's splitter: after " . ", " ? ", " ! ", a closing quote kept."""
+    toks = article.split()
+    sents, start, i = [], 0, 0
+    while i < len(toks):
+        if toks[i] in (".", "?", "!"):
+            if i + 1 < len(toks) and toks[i + 1] in ("'", '"'):
+                i += 1
+            sents.append(" ".join(toks[start : i + 1]))
+            start = i + 1
+        i += 1
+    if start < len(toks):
+        sents.append(" ".join(toks[start:]))
+    return sents

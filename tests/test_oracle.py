@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import readme_split as split_sentences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,22 +25,6 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 VAL = DATA / "cnndm_val_4k.jsonl.gz"
 VARIANTS = [("story", "first"), ("story", "last"), ("added", "first"), ("added", "last")]
 R12 = RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
-
-
-def split_sentences(article: str) -> list[str]:
-    """The data README's splitter: after " . ", " ? ", " ! ", a closing quote kept."""
-    toks = article.split()
-    sents, start, i = [], 0, 0
-    while i < len(toks):
-        if toks[i] in (".", "?", "!"):
-            if i + 1 < len(toks) and toks[i + 1] in ("'", '"'):
-                i += 1
-            sents.append(" ".join(toks[start : i + 1]))
-            start = i + 1
-        i += 1
-    if start < len(toks):
-        sents.append(" ".join(toks[start:]))
-    return sents
 
 
 def plain_score(reference: str, text: str, scorer=R12) -> float:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import readme_split as split_sentences
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,22 +47,6 @@ OURS = {stem: RougeScorer(TYPES, use_stemmer=stem) for stem in (False, True)}
 # on real data: the four metrics reports use (rouge-score's time dominates these tests)
 REAL_TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 REAL_REFERENCE = rouge_scorer.RougeScorer(REAL_TYPES, use_stemmer=True)
-
-
-def split_sentences(article: str) -> list[str]:
-    """The data README's splitter: after " . ", " ? ", " ! ", a closing quote kept."""
-    toks = article.split()
-    sents, start, i = [], 0, 0
-    while i < len(toks):
-        if toks[i] in (".", "?", "!"):
-            if i + 1 < len(toks) and toks[i + 1] in ("'", '"'):
-                i += 1
-            sents.append(" ".join(toks[start : i + 1]))
-            start = i + 1
-        i += 1
-    if start < len(toks):
-        sents.append(" ".join(toks[start:]))
-    return sents
 
 
 def assert_same(ours: dict, theirs: dict, context: object = "") -> None:
