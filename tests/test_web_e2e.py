@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -98,7 +97,7 @@ def server():
         proc.kill()
 
 
-def _browser(width: int, height: int, mobile: bool = False):
+def _browser(width: int, height: int, profile: Path, mobile: bool = False):
     missing = [
         what for what, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not path
     ]
@@ -122,7 +121,7 @@ def _browser(width: int, height: int, mobile: bool = False):
         "--disable-sync",
         "--no-first-run",
         "--disable-extensions",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='newsum-chromium-')}",
+        f"--user-data-dir={profile}",  # a pytest temp dir, removed with the others
         f"--window-size={width},{height}",
     ):
         options.add_argument(arg)
@@ -135,8 +134,8 @@ def _browser(width: int, height: int, mobile: bool = False):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    driver = _browser(1280, 900)
+def browser(tmp_path_factory):
+    driver = _browser(1280, 900, tmp_path_factory.mktemp("chromium"))
     yield driver
     driver.quit()
 
@@ -232,8 +231,8 @@ def test_bad_request_shows_the_error(server, browser):
     assert "no sentences" in error.text
 
 
-def test_phone_sized_screen(server):
-    driver = _browser(375, 740, mobile=True)
+def test_phone_sized_screen(server, tmp_path):
+    driver = _browser(375, 740, tmp_path / "chromium", mobile=True)
     try:
         wait = _summarize_on_page(driver, server, "lexrank", 3)
         driver.execute_script(
