@@ -8,11 +8,14 @@ from .document import Document, Sentence, Summary, SummarySentence
 from .errors import InputError, NewsumError, UsageError
 from .methods.base import Method, available_methods, get_method, register
 from .readers import read_document
+from .select import Combination, Greedy
 from .summarizer import default_method, summarize, summarize_document
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Combination",
+    "Greedy",
     "Document",
     "InputError",
     "Method",

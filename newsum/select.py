@@ -4,9 +4,65 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
 
 from .document import Document
 from .errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class Greedy:
+    """Selection by descending score, with trigram blocking when `redundancy` is on.
+
+    A sentence sharing a word trigram with one already chosen is skipped.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategy": "greedy"}
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """Selection of the best set of sentences rather than the best sentences one at a time.
+
+    A set is worth the sum of its sentences' values minus a redundancy penalty:
+
+        value(i)   = score(i) + length_weight * log(1 + words(i))
+        penalty    = overlap_penalty * sum over pairs (i, j) of overlap(i, j)
+        overlap    = shared word bigrams / bigrams of the shorter sentence (0 to 1)
+
+    With a sentence-count budget of k <= `candidates` (and no word budget), every k-subset of
+    the `candidates` best-scored sentences is tried and the best one kept (C(6, 3) = 20 sets
+    by default); otherwise (a word budget, or more sentences than candidates) sentences are
+    added one at a time, each time the one that most raises the set's worth and still fits.
+    With `redundancy` off the penalty is 0. `length_weight` and `overlap_penalty` are in the
+    units of the scores: the defaults were tuned on the `model` method's log-odds.
+    """
+
+    candidates: int = 6
+    overlap_penalty: float = 3.0
+    length_weight: float = -0.3
+
+    def __post_init__(self) -> None:
+        if self.candidates < 1:
+            raise UsageError(f"candidates must be at least 1, got {self.candidates}")
+        if not self.overlap_penalty >= 0:
+            raise UsageError(f"overlap_penalty must be >= 0, got {self.overlap_penalty}")
+        if not math.isfinite(self.length_weight):
+            raise UsageError(f"length_weight must be finite, got {self.length_weight}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "strategy": "combination",
+            "candidates": self.candidates,
+            "overlap_penalty": self.overlap_penalty,
+            "length_weight": self.length_weight,
+        }
+
+
+Selection = Greedy | Combination
 
 
 def check_budget(
@@ -41,6 +97,17 @@ def trigrams(tokens: Sequence[str]) -> set[tuple[str, str, str]]:
     return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
 
 
+def bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:], strict=False))
+
+
+def bigram_overlap(a: set[tuple[str, str]], b: set[tuple[str, str]]) -> float:
+    """Shared bigrams over the bigrams of the sentence with fewer (0 when either has none)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
 def select(
     doc: Document,
     scores: Sequence[float],
@@ -49,19 +116,29 @@ def select(
     ratio: float | None = None,
     order: str = "position",
     redundancy: bool = True,
+    selection: Selection | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences.
 
-    Takes sentences by descending score (ties: earlier first) while the budget allows: at most
-    `sentences` (or `ratio` of the story's sentences) and at most `words` words in total; never
-    more than asked. With `redundancy`, a sentence sharing a word trigram with one already chosen
-    is skipped (trigram blocking). Returned in story order, or by score with order="score".
+    Chooses within the budget: at most `sentences` (or `ratio` of the story's sentences) and
+    at most `words` words in total; never more than asked. `selection` says how (default
+    `Greedy()`): `Greedy` takes sentences by descending score (ties: earlier first) while the
+    budget allows and, with `redundancy`, skips a sentence sharing a word trigram with one
+    already chosen (trigram blocking); `Combination` picks the best-valued set (see its
+    docstring). Returned in story order, or by descending score with order="score".
     """
     check_budget(sentences, words, ratio, order)
     if len(scores) != len(doc.sentences):
         raise ValueError(f"{len(scores)} scores for {len(doc.sentences)} sentences")
     limit = budget_sentences(len(doc.sentences), sentences, ratio)
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    if isinstance(selection, Combination):
+        chosen = _combination(doc, scores, ranked, limit, words, redundancy, selection)
+        if order == "score":
+            return sorted(chosen, key=lambda i: (-scores[i], i))
+        return sorted(chosen)
+    if selection is not None and not isinstance(selection, Greedy):
+        raise UsageError(f"selection must be Greedy() or Combination(...), got {selection!r}")
     chosen: list[int] = []
     seen: set[tuple[str, str, str]] = set()
     used_words = 0
@@ -82,3 +159,68 @@ def select(
         if words is not None:
             used_words += length
     return chosen if order == "score" else sorted(chosen)
+
+
+def _combination(
+    doc: Document,
+    scores: Sequence[float],
+    ranked: list[int],
+    limit: int | None,
+    words: int | None,
+    redundancy: bool,
+    how: Combination,
+) -> list[int]:
+    """The sentences `Combination` chooses, in no particular order."""
+    n = len(ranked)
+    penalty = how.overlap_penalty if redundancy else 0.0
+    grams: dict[int, set[tuple[str, str]]] = {}
+
+    def length(i: int) -> int:
+        return len(doc.sentences[i].text.split())
+
+    def value(i: int) -> float:
+        return float(scores[i]) + how.length_weight * math.log1p(length(i))
+
+    def overlap(i: int, j: int) -> float:
+        for k in (i, j):
+            if k not in grams:
+                grams[k] = bigrams(doc.sentences[k].tokens)
+        return bigram_overlap(grams[i], grams[j])
+
+    size = n if limit is None else min(limit, n)
+    if words is None and size <= how.candidates:
+        # Exact: every `size`-subset of the best-scored candidates (ties: the earlier set).
+        pool = ranked[: how.candidates]
+        values = {i: value(i) for i in pool}
+        pairs = {(i, j): overlap(i, j) for i, j in combinations(pool, 2)} if penalty else {}
+        best: tuple[int, ...] = tuple(pool[:size])
+        best_worth = -math.inf
+        for subset in combinations(pool, size):
+            worth = sum(values[i] for i in subset)
+            if penalty:
+                worth -= penalty * sum(pairs[pair] for pair in combinations(subset, 2))
+            if worth > best_worth + 1e-12:
+                best, best_worth = subset, worth
+        return list(best)
+    # Greedy on the same worth: add the sentence that most raises it (and fits), until full.
+    lengths = [length(i) for i in range(n)]
+    gain = [value(i) for i in range(n)]  # what each sentence would add, given those chosen
+    chosen: list[int] = []
+    used_words = 0
+    left = list(ranked)
+    while len(chosen) < size:
+        pick = None
+        for i in left:
+            if words is not None and used_words + lengths[i] > words:
+                continue
+            if pick is None or gain[i] > gain[pick] + 1e-12:
+                pick = i
+        if pick is None:
+            break
+        chosen.append(pick)
+        left.remove(pick)
+        used_words += lengths[pick]
+        if penalty:
+            for i in left:
+                gain[i] -= penalty * overlap(i, pick)
+    return chosen

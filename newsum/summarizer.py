@@ -7,7 +7,7 @@ from typing import Any
 from .document import Document, Summary, SummarySentence
 from .methods.base import Method, get_method
 from .readers import read_document
-from .select import select
+from .select import Selection, select
 
 DEFAULT_METHOD = "model"
 
@@ -25,6 +25,7 @@ def summarize_document(
     ratio: float | None = None,
     order: str = "position",
     redundancy: bool | None = None,
+    selection: Selection | None = None,
 ) -> Summary:
     """Summarize an already-read Document (see `summarize` for the settings)."""
     if words is not None or ratio is not None:
@@ -32,8 +33,10 @@ def summarize_document(
     scorer = method if isinstance(method, Method) else get_method(method or default_method())
     if redundancy is None:
         redundancy = scorer.redundancy
+    if selection is None:
+        selection = scorer.selection
     scores = scorer.score(doc)
-    chosen = select(doc, scores, sentences, words, ratio, order, redundancy)
+    chosen = select(doc, scores, sentences, words, ratio, order, redundancy, selection)
     items = [
         SummarySentence(
             text=doc.sentences[i].text,
@@ -50,6 +53,7 @@ def summarize_document(
         "ratio": ratio,
         "order": order,
         "redundancy": redundancy,
+        "selection": selection.to_dict(),
         "params": scorer.get_params(),
     }
     return Summary(items, scorer.name, settings, doc)
@@ -64,6 +68,7 @@ def summarize(
     *,
     order: str = "position",
     redundancy: bool | None = None,
+    selection: Selection | None = None,
     format: str = "auto",
 ) -> Summary:
     """Extractive summary of one story given as text (raw or corpus-style tokenized).
@@ -73,6 +78,11 @@ def summarize(
     (an explicit non-default `sentences` still applies too). Sentences come in story order
     unless `order="score"`. `redundancy` switches trigram blocking of repeats on or off; None
     means the method's default (on for every method but `lead`, which is the first k sentences).
+    `selection` (`newsum.select.Greedy()` or `Combination(...)`) says how sentences are chosen
+    from the scores; None means the method's default (`Combination` for `model`, which picks
+    the best set of 3 among its 6 top sentences; `Greedy` for the others).
     """
     doc = read_document(text, format)
-    return summarize_document(doc, method, sentences, words, ratio, order, redundancy)
+    return summarize_document(
+        doc, method, sentences, words, ratio, order, redundancy, selection=selection
+    )

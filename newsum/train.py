@@ -263,7 +263,7 @@ def train(
 
     import numpy as np
 
-    from .methods.model import ModelFile
+    from .methods.model import Model, ModelFile
     from .select import select
 
     for path in (data, val):
@@ -313,7 +313,8 @@ def train(
         saved = ModelFile.load(out)
 
         def by_model(doc: Document) -> list[int]:
-            return select(doc, saved.score(doc).tolist(), sentences=3)
+            # The same selection as the shipped `model` method uses at run time.
+            return select(doc, saved.score(doc).tolist(), 3, selection=Model.selection)
 
         def by_lead(doc: Document) -> list[int]:
             return list(range(min(3, len(doc.sentences))))

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 from ..document import Document
 from ..errors import UsageError
+from ..select import Greedy, Selection
 
 _REGISTRY: dict[str, type[Method]] = {}
 M = TypeVar("M", bound="type[Method]")
@@ -27,6 +28,8 @@ class Method:
     description: ClassVar[str] = ""
     # Whether the selector blocks repeated trigrams unless told otherwise.
     redundancy: ClassVar[bool] = True
+    # How the selector chooses among the scored sentences unless told otherwise.
+    selection: ClassVar[Selection] = Greedy()
 
     def score(self, doc: Document) -> list[float]:
         """One score per sentence of `doc`; higher means more summary-worthy."""
