@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
     if args.engine == "dask":
-        from ..batch_dask import dask_engine, require_distributed
+        from ..batch.dask_engine import dask_engine, require_distributed
 
         require_distributed()
         engine = dask_engine(args.scheduler, workers)

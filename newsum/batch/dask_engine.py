@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .batch import BatchError, Chunk, Engine, process_chunk
-from .errors import UsageError
+from ..errors import UsageError
+from .engines import BatchError, Engine
+from .sources import Chunk
+from .work import process_chunk
 
 
 def require_distributed() -> Any:
@@ -25,7 +27,7 @@ def require_distributed() -> Any:
 
 
 def _newsum_version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return __version__
 
@@ -106,7 +108,7 @@ def dask_engine(
 
 def _check_workers(client: Any) -> None:
     """Every worker must import newsum at the client's version (same version, same output)."""
-    from . import __version__
+    from .. import __version__
 
     try:
         client.wait_for_workers(1, timeout=60)
