@@ -9,15 +9,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
 import pytest
+from serving import Server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STORY = (Path(__file__).parents[1] / "newsum" / "server" / "static" / "sample.txt").read_text(
@@ -54,47 +51,9 @@ def _norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def server():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "newsum.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"newsum serve exited: {proc.stdout.read()}")
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("newsum serve did not start within 30 s")
-        time.sleep(0.1)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    srv = Server()
+    yield srv.url
+    srv.stop()
 
 
 def _browser(width: int, height: int, profile: Path, mobile: bool = False):
