@@ -29,19 +29,24 @@ def scheduler():
         yield cluster.scheduler_address
 
 
-def test_dask_engine_matches_local_engine(tmp_path: Path, big, reference, scheduler):
-    res = batch(
+def on_dask(tmp_path: Path, big: Path, out: str, scheduler: str, chunk: str):
+    """`newsum batch BIG OUT` with Lead-3 on the Dask cluster at `scheduler`."""
+    return batch(
         str(big),
-        "out.jsonl",
+        out,
         *LEAD,
         "--engine",
         "dask",
         "--scheduler",
         scheduler,
         "--chunk-size",
-        CHUNK,
+        chunk,
         cwd=tmp_path,
     )
+
+
+def test_dask_engine_matches_local_engine(tmp_path: Path, big, reference, scheduler):
+    res = on_dask(tmp_path, big, "out.jsonl", scheduler, CHUNK)
     assert res.returncode == 1, res.stderr
     assert (tmp_path / "out.jsonl").read_bytes() == reference[0]
     assert (tmp_path / "out.jsonl.errors.jsonl").read_bytes() == reference[1]
@@ -50,18 +55,7 @@ def test_dask_engine_matches_local_engine(tmp_path: Path, big, reference, schedu
 
 def test_dask_engine_finishes_a_local_run(tmp_path: Path, big, reference, scheduler):
     _interrupted_run(tmp_path, big, n=4)
-    res = batch(
-        str(big),
-        "out.jsonl",
-        *LEAD,
-        "--engine",
-        "dask",
-        "--scheduler",
-        scheduler,
-        "--chunk-size",
-        CHUNK,
-        cwd=tmp_path,
-    )
+    res = on_dask(tmp_path, big, "out.jsonl", scheduler, CHUNK)
     assert res.returncode == 1, res.stderr
     assert "4 chunks already done" in res.stderr
     assert (tmp_path / "out.jsonl").read_bytes() == reference[0]
@@ -69,18 +63,7 @@ def test_dask_engine_finishes_a_local_run(tmp_path: Path, big, reference, schedu
 
 def test_dask_engine_parquet_output(tmp_path: Path, big, reference, scheduler):
     pq = pytest.importorskip("pyarrow.parquet")
-    res = batch(
-        str(big),
-        "out.parquet",
-        *LEAD,
-        "--engine",
-        "dask",
-        "--scheduler",
-        scheduler,
-        "--chunk-size",
-        "200",
-        cwd=tmp_path,
-    )
+    res = on_dask(tmp_path, big, "out.parquet", scheduler, "200")
     assert res.returncode == 1, res.stderr
     expect = [json.loads(line) for line in reference[0].splitlines()]
     assert pq.read_table(tmp_path / "out.parquet").to_pylist() == expect
