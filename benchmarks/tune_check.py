@@ -112,9 +112,9 @@ def main() -> int:
         "threshold": 0.5,
         "tuned_on": "FRANK validation (671 summaries), benchmarks/tune_check.py",
     }
-    print(json.dumps(weights, indent=1))
     if args.write:
         Path(args.write).write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(weights, indent=1))
     return 0
 
 

@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .align import align
-from .spans import find_spans
+from .spans import Candidate, find_spans
 from .story import CONTENT, StoryIndex
-from .text import tokens
+from .text import Token, tokens
 from .types import CheckedSentence, Span
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -45,20 +45,31 @@ def load_weights(path: str = str(WEIGHTS_FILE)) -> tuple[dict[str, float], float
     return weights, float(data.get("threshold", 0.5))
 
 
+def _context(toks: list[Token], spans: list[Candidate], keys: set[str], story: StoryIndex) -> set:
+    """Keys of the story sentences that back the sentence's other words (aligned without its
+    names and numbers) and their neighbours (coreference spills over): a name or number the
+    story has, but not there, was probably moved from another fact ("elsewhere")."""
+    facts = {k for c in spans if c.type in _FACTS for k in c.keys}
+    sources, _ = align(keys - facts, story) if keys - facts else align(keys, story)
+    near: set[str] = set()
+    for j in sources:
+        for jj in (j - 1, j, j + 1):
+            if 0 <= jj < len(story.sentences):
+                near |= story.sentences[jj].keys
+    return near
+
+
 def check_sentence(
     text: str, story: StoryIndex, cased: bool, weights: tuple[dict[str, float], float]
 ) -> CheckedSentence:
     toks = tokens(text)
     keys = {t.key for t in toks if t.kind in CONTENT}
     sources, coverage = align(keys, story)
-    near: set[str] = set()
-    for j in sources:  # the aligned sentences and their neighbours (coreference spills over)
-        for jj in (j - 1, j, j + 1):
-            if 0 <= jj < len(story.sentences):
-                near |= story.sentences[jj].keys
+    spans = find_spans(toks, story, cased)
+    near = _context(toks, spans, keys, story) or keys
     unsupported: list[Span] = []
     counts = {"name": 0, "fact": 0, "elsewhere": 0}
-    for cand in find_spans(toks, story, cased):
+    for cand in spans:
         first, last = toks[cand.i], toks[cand.j - 1]
         missing = [k for k in cand.keys if not story.has(k)]
         reason = "absent" if missing else None
@@ -93,8 +104,9 @@ def check_sentence(
     return CheckedSentence(
         text=text,
         score=score,
-        # a name or number the story does not back fails the sentence whatever its score
-        supported=score >= threshold and not any(s.type in _FACTS for s in unsupported),
+        # a name or number the story never gives fails the sentence whatever its score
+        supported=score >= threshold
+        and not any(s.type in _FACTS and s.reason == "absent" for s in unsupported),
         sources=tuple(sources),
         unsupported=tuple(unsupported),
         features=features,
