@@ -24,7 +24,7 @@ from .types import CheckedSentence, Span
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
 FEATURES = (
-    "novel",  # share of adjacent content-word pairs never adjacent in the story
+    "novel",  # share of adjacent content-word pairs the story never has (close, in order)
     "spliced",  # novel * (1 - novel): a few new pairs in an otherwise copied sentence
     "absent_abstractive",  # sqrt(spans the story never backs) * novel
     "absent_extractive",  # sqrt(spans the story never backs) * (1 - novel)
@@ -34,6 +34,7 @@ FEATURES = (
     "elsewhere",  # names/numbers the story has, but not near the aligned sentences (count)
     "negation",  # the sentence negates, its sources do not
 )
+WINDOW = 2  # a pair of summary words is backed when the story has them this close, in order
 _FACTS = frozenset({"name", "number", "date", "quantity"})
 
 
@@ -85,7 +86,9 @@ def check_sentence(
             unsupported.append(Span(first.start, last.end, span, cand.type, reason))
     content = [t.key for t in toks if t.kind in CONTENT]
     pairs = list(zip(content, content[1:], strict=False))
-    novel = sum(1 for p in pairs if p not in story.bigrams) / len(pairs) if pairs else 0.0
+    novel = (
+        sum(1 for a, b in pairs if not story.follows(a, b, WINDOW)) / len(pairs) if pairs else 0.0
+    )
     negated = any(t.kind == "negation" for t in toks)
     absent = math.sqrt(sum(1 for span in unsupported if span.reason == "absent"))
     features = {

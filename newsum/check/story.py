@@ -27,6 +27,7 @@ class StoryIndex:
         self.sentences: list[StorySentence] = []
         self.where: dict[str, list[int]] = {}
         self.prefixes: dict[str, list[str]] = {}
+        self.positions: dict[str, list[tuple[int, int]]] = {}  # key -> (sentence, position)
         cased = not doc.lowercased
         capital: dict[str, int] = {}  # key -> times capitalized inside a sentence
         lower: dict[str, int] = {}
@@ -34,6 +35,8 @@ class StoryIndex:
             toks = keys(sent.text)
             content = [key for key, kind, _ in toks if kind in CONTENT]
             key_set = frozenset(content)
+            for pos, key in enumerate(content):
+                self.positions.setdefault(key, []).append((i, pos))
             for key in key_set:
                 self.where.setdefault(key, []).append(i)
             if cased:
@@ -54,6 +57,17 @@ class StoryIndex:
         self.names = frozenset(k for k, c in capital.items() if c > lower.get(k, 0))
         self.cased = cased
         self.bigrams = frozenset().union(*(s.bigrams for s in self.sentences))
+
+    def follows(self, a: str, b: str, window: int) -> bool:
+        """Some story sentence has content word `b` after `a`, at most `window` words on: the
+        pair is backed even when the summary dropped the words between them."""
+        after = self.positions.get(b)
+        if not after:
+            return False
+        spots = set()
+        for sent, pos in self.positions.get(a, ()):
+            spots.update((sent, pos + d) for d in range(1, window + 1))
+        return any(spot in spots for spot in after)
 
     def has(self, key: str) -> bool:
         """The story uses this key, or a word sharing its first 5 letters with one a prefix of
