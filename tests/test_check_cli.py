@@ -1,0 +1,98 @@
+"""`newsum check`: one story and summary, or a JSONL file of pairs; bad input as everywhere."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from conftest import run_cli
+from test_check import FAITHFUL, STORY
+
+SWAPPED = "Locke replaced Steve Clarke in February."
+
+
+def write(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_text_output_marks_spans_and_sources(tmp_path):
+    story = write(tmp_path / "story.txt", STORY)
+    proc = run_cli("check", story, "--summary", FAITHFUL[0] + " " + SWAPPED)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("score ")
+    assert "1 of 2 sentence(s) supported" in out
+    assert "[supported" in out and "[NOT SUPPORTED" in out
+    assert "Locke replaced [[Steve Clarke]] in February." in out
+    assert "[[Steve Clarke]] name: not in the story" in out
+    assert "source 2: Locke replaced Allan Johnston in February" in out
+
+
+def test_summary_from_a_file_or_stdin_and_json(tmp_path):
+    story = write(tmp_path / "story.txt", STORY)
+    summary = write(tmp_path / "summary.txt", "\n".join(FAITHFUL) + "\n")
+    from_file = run_cli("check", story, "--summary", summary, "--json")
+    assert from_file.returncode == 0, from_file.stderr
+    body = json.loads(from_file.stdout)
+    assert [s["text"] for s in body["sentences"]] == FAITHFUL
+    assert body["supported"] is True and body["story_sentences"]
+    piped = run_cli("check", story, "--summary", "-", "--json", input="\n".join(FAITHFUL).encode())
+    assert json.loads(piped.stdout) == body
+    story_in = run_cli("check", "-", "--summary", summary, "--json", input=STORY.encode())
+    assert json.loads(story_in.stdout)["score"] == body["score"]
+
+
+def test_pairs_file_with_a_bad_line_exits_1(tmp_path):
+    pairs = tmp_path / "pairs.jsonl.gz"
+    lines = [
+        json.dumps({"id": "a", "article": STORY, "summary": SWAPPED}),
+        "{not json",
+        json.dumps({"id": "c", "article": STORY, "summary": FAITHFUL}),
+        json.dumps({"id": "d", "article": STORY}),
+    ]
+    pairs.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("check", "--data", str(pairs), "-o", str(out))
+    assert proc.returncode == 1
+    errors = proc.stderr.strip().splitlines()
+    assert len(errors) == 2
+    assert ":2: not valid JSON" in errors[0] and "Traceback" not in proc.stderr
+    assert ":4: record has no 'summary' field" in errors[1]
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in results] == ["a", "c"]
+    assert results[0]["supported"] is False and results[1]["supported"] is True
+    assert results[0]["sentences"][0]["unsupported"][0]["text"] == "Steve Clarke"
+
+
+def test_pairs_with_other_field_names(tmp_path):
+    pairs = write(
+        tmp_path / "p.jsonl",
+        json.dumps({"id": 7, "story": STORY, "claim": SWAPPED}) + "\n",
+    )
+    proc = run_cli("check", "--data", pairs, "--story-field", "story", "--summary-field", "claim")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["id"] == "7"
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    story = write(tmp_path / "story.txt", STORY)
+    empty = write(tmp_path / "empty.txt", "")
+    only_bad = write(tmp_path / "bad.jsonl", "{oops\n")
+    out = tmp_path / "never.jsonl"
+    cases = [
+        (["check", str(tmp_path / "missing.txt"), "--summary", "x"], "no such file"),
+        (["check", empty, "--summary", "x"], "empty"),
+        (["check", story, "--summary", "   "], "summary is empty"),
+        (["check", story], "--summary"),
+        (["check", "--data", only_bad, "-o", str(out)], "not valid JSON"),
+        (["check", "--data", str(tmp_path / "none.jsonl")], "no such file"),
+        (["check", story, "--summary", "x", "--data", only_bad], "not both"),
+        (["check", "-", "--summary", "-"], "stdin"),
+    ]
+    for args, words in cases:
+        proc = run_cli(*args, input=b"")
+        assert proc.returncode == 2, (args, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and words in lines[0], (args, proc.stderr)
+    assert not out.exists()  # no half-written output
