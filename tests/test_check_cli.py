@@ -96,3 +96,72 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and words in lines[0], (args, proc.stderr)
     assert not out.exists()  # no half-written output
+
+
+def test_eval_faithfulness_column_and_report(tmp_path):
+    data = write(
+        tmp_path / "data.jsonl",
+        "".join(
+            json.dumps({"id": str(i), "article": STORY, "highlights": FAITHFUL[i % 2]}) + "\n"
+            for i in range(3)
+        ),
+    )
+    out = tmp_path / "report"
+    proc = run_cli(
+        "eval",
+        "--data",
+        data,
+        "--methods",
+        "lead,oracle",
+        "--faithfulness",
+        "-q",
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "| faithfulness |" in proc.stdout
+    # extractive summaries copy story sentences: the story supports every one of them
+    assert proc.stdout.count("| 1.000 |") == 2
+    report = json.loads((out / "report.json").read_text())
+    assert report["methods"]["lead"]["faithfulness"] == 1.0
+    assert report["per_story"][0]["oracle"]["faithfulness"] == 1.0
+    plain = run_cli("eval", "--data", data, "--methods", "lead", "-q")
+    assert "| faithfulness |" not in plain.stdout
+
+
+def test_score_with_stories_adds_faithfulness(tmp_path):
+    refs = write(
+        tmp_path / "refs.jsonl",
+        json.dumps({"id": "a", "article": STORY, "highlights": FAITHFUL[1]})
+        + "\n"
+        + json.dumps({"id": "b", "article": STORY, "highlights": FAITHFUL[0]})
+        + "\n",
+    )
+    good = write(
+        tmp_path / "good.jsonl",
+        json.dumps({"id": "b", "summary": FAITHFUL[0]})
+        + "\n"
+        + json.dumps({"id": "a", "summary": FAITHFUL[1]})
+        + "\n",
+    )
+    bad = write(
+        tmp_path / "bad.jsonl",
+        json.dumps({"id": "a", "summary": SWAPPED})
+        + "\n"
+        + json.dumps({"id": "b", "summary": "Steve Clarke will manage Celtic from 2030."})
+        + "\n",
+    )
+
+    def faithfulness(cands: str) -> float:
+        proc = run_cli("score", "--refs", refs, "--cands", cands, "--stories", refs, "--json")
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)["faithfulness"]
+
+    assert faithfulness(good) > 0.9
+    assert faithfulness(bad) < 0.6
+    table = run_cli("score", "--refs", refs, "--cands", good, "--stories", refs)
+    assert "| faithfulness |" in table.stdout
+    assert "| faithfulness |" not in run_cli("score", "--refs", refs, "--cands", good).stdout
+    no_story = write(tmp_path / "s.jsonl", json.dumps({"id": "a", "article": STORY}) + "\n")
+    proc = run_cli("score", "--refs", refs, "--cands", good, "--stories", no_story)
+    assert proc.returncode == 2 and "no story for id 'b'" in proc.stderr
