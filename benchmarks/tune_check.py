@@ -1,12 +1,19 @@
 """Tune the checker's weights (newsum/check/weights.json) on FRANK validation; report CV.
 
+    python benchmarks/synthetic_check.py --train ../shared/data/cnndm_train_39k.jsonl.gz \
+        --frank ../shared/data/frank_factuality_valid.jsonl.gz \
+        --write benchmarks/check_base_weights.json
     python benchmarks/tune_check.py --data ../shared/data/frank_factuality_valid.jsonl.gz \
-        [--write newsum/check/weights.json]
+        --base benchmarks/check_base_weights.json [--write newsum/check/weights.json]
 
-Seven numbers are tuned (one non-negative weight per feature) to maximize FRANK's
-figure: the partial Pearson correlation of the check score with human factuality, system as
-control, over all records. A story-grouped k-fold cross-validation (tune on
-the stories of k-1 folds, score the held-out stories) tells what carries over to unseen stories.
+The base weights are learned without FRANK, from corrupted CNN/DM training highlights
+(synthetic_check.py). On FRANK validation only a handful of numbers are then tuned (`--tune`,
+default: a scale on the base weights plus the weights of novel, uncovered and
+absent_abstractive, which corrupted highlights cannot teach: abstractive summaries from other
+systems), by non-negative least squares of human factuality on the summaries' mean features
+with each system's mean removed, which is FRANK's partial correlation. Without --base every
+weight is tuned on FRANK. A story-grouped k-fold cross-validation (tune on the stories of k-1
+folds, score the held-out stories) tells what carries over to unseen stories.
 Needs scipy (installed with the `train` extra, through lightgbm).
 """
 
@@ -23,6 +30,9 @@ from scipy.optimize import nnls
 
 from newsum.check import FEATURES, check
 from newsum.check.frank import load_frank, partial_corr, subset
+
+RIDGE = 1e-3  # keeps weights of rare features (negation) from chasing a few records
+TUNED = ("novel", "uncovered", "absent_abstractive")
 
 
 def sentence_features(records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -48,22 +58,35 @@ def _demean(values: np.ndarray, systems: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit(X: np.ndarray, owner: np.ndarray, records: list[dict], keep: list[int]) -> np.ndarray:
-    """Non-negative least squares of human factuality on the summaries' mean features, both
-    with each system's mean removed (so the fit is FRANK's partial correlation): 1 - w . f
-    then predicts factuality within a system, and the weights are in factuality units."""
+def fit(
+    X: np.ndarray,
+    owner: np.ndarray,
+    records: list[dict],
+    keep: list[int],
+    base: np.ndarray | None,
+    tuned: tuple[str, ...],
+) -> np.ndarray:
+    """Weights: base * scale + tuned extras (all of them tuned when there is no base), fitted by
+    non-negative least squares so that 1 - w . mean features predicts factuality within each
+    system (the weights are in factuality units)."""
     n = len(records)
     means = np.zeros((n, X.shape[1]))
     np.add.at(means, owner, X)
     means /= np.bincount(owner, None, n)[:, None]
     keep_arr = np.asarray(keep)
     systems = np.array([records[i]["system"] for i in keep])
-    A = _demean(means[keep_arr], systems)
     y = _demean(np.array([records[i]["factuality"] for i in keep]), systems)
-    ridge = RIDGE * len(keep)
-    A = np.vstack([A, np.sqrt(ridge) * np.eye(A.shape[1])])
-    y = np.concatenate([y, np.zeros(A.shape[1])])
-    w, _ = nnls(A, -y)
+    names = FEATURES if base is None else tuned
+    cols = [FEATURES.index(f) for f in names]
+    A = _demean(means[keep_arr][:, cols], systems)
+    if base is not None:
+        A = np.hstack([A, _demean(means[keep_arr] @ base, systems)[:, None]])
+    k = A.shape[1]
+    A = np.vstack([A, np.sqrt(RIDGE * len(keep)) * np.eye(k)])
+    v, _ = nnls(A, -np.concatenate([y, np.zeros(k)]))
+    w = np.zeros(len(FEATURES)) if base is None else base * v[-1]
+    for j, c in enumerate(cols):
+        w[c] += v[j]
     return w
 
 
@@ -76,16 +99,15 @@ def report(scores: np.ndarray, records: list[dict], label: str) -> dict:
         args = (scores[idx], [h[i] for i in idx], [sysn[i] for i in idx])
         out[name] = (partial_corr(*args), partial_corr(*args, spearman=True))
     cells = "  ".join(f"{k} r={v[0]:.3f} rho={v[1]:.3f}" for k, v in out.items())
-    print(f"{label:28s} {cells}")
+    print(f"{label:30s} {cells}")
     return out
-
-
-RIDGE = 1e-3  # keeps weights of rare features (negation) from chasing a few records
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True)
+    ap.add_argument("--data", required=True, help="FRANK validation split")
+    ap.add_argument("--base", help="weights learned elsewhere (synthetic_check.py --write)")
+    ap.add_argument("--tune", default=",".join(TUNED), help="features tuned on top of --base")
     ap.add_argument("--write", help="write the weights tuned on all records here")
     ap.add_argument("--folds", type=int, nargs="+", default=[2, 5])
     ap.add_argument("--seed", type=int, default=0)
@@ -93,9 +115,15 @@ def main() -> int:
     records = load_frank(args.data)
     X, owner = sentence_features(records)
     n = len(records)
+    base = None
+    if args.base:
+        given = json.loads(Path(args.base).read_text(encoding="utf-8"))["weights"]
+        base = np.array([given.get(f, 0.0) for f in FEATURES])
+        report(summary_scores(base, X, owner, n), records, "base weights (FRANK unseen)")
+    tuned = tuple(f for f in args.tune.split(",") if f)
     everything = list(range(n))
-    p = fit(X, owner, records, everything)
-    report(summary_scores(p, X, owner, n), records, "tuned on all (in-sample)")
+    w = fit(X, owner, records, everything, base, tuned)
+    report(summary_scores(w, X, owner, n), records, "tuned on all (in-sample)")
     for k in args.folds:
         stories = sorted({r["story_id"] for r in records})
         random.Random(args.seed).shuffle(stories)
@@ -104,13 +132,16 @@ def main() -> int:
         for f in range(k):
             train = [i for i in everything if fold_of[records[i]["story_id"]] != f]
             test = [i for i in everything if fold_of[records[i]["story_id"]] == f]
-            pf = fit(X, owner, records, train)
-            cv[test] = summary_scores(pf, X, owner, n)[test]
+            wf = fit(X, owner, records, train, base, tuned)
+            cv[test] = summary_scores(wf, X, owner, n)[test]
         report(cv, records, f"story-grouped {k}-fold CV")
+    how = "FRANK validation (671 summaries)"
+    if base is not None:
+        how = f"{args.base} scaled, plus {', '.join(tuned)} tuned on {how}"
     weights = {
-        "weights": {f: round(float(w), 4) for f, w in zip(FEATURES, p, strict=True)},
+        "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)},
         "threshold": 0.5,
-        "tuned_on": "FRANK validation (671 summaries), benchmarks/tune_check.py",
+        "tuned_on": how + "; benchmarks/tune_check.py",
     }
     if args.write:
         Path(args.write).write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")

@@ -107,8 +107,8 @@ def _word_key(word: str) -> tuple[str, str]:
         return NUMBER_WORDS[low], "number"
     if low in NEGATIONS or low.endswith(("n't", "n’t")):
         return "not", "negation"
-    if low in MONTHS or low in WEEKDAYS:
-        return low[:3], "date"
+    if (low in MONTHS and (low != "may" or word == "May")) or low in WEEKDAYS:
+        return low[:3], "date"  # "may" only as "May": otherwise the verb
     if low in UNITS:
         return stem(low), "unit"
     if low in FUNCTION_WORDS or len(low) < 2:
