@@ -10,7 +10,7 @@ MIN_GAIN = 0.15  # a further source must cover at least this share of the senten
 
 def align(keys: set[str], story: StoryIndex) -> tuple[list[int], float]:
     """Story sentence indices, best first, and the idf-weighted share of `keys` they cover."""
-    weight = {k: story.idf.get(k, story.default_idf) for k in keys}
+    weight = {k: story.idf(k) for k in keys}
     total = sum(weight.values())
     if not total:
         return [], 0.0
