@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..rouge import porter_stem
 from ..stopwords import STOPWORDS
 
 # Digit groups ("2,100", "13.5", "3:30") or words with inner apostrophes ("didn't", "o'neill").
@@ -63,6 +62,9 @@ def stem(word: str) -> str:
     """Porter stem, memoized (the same few thousand words come back in every story)."""
     out = _STEMS.get(word)
     if out is None:
+        # imported here: `import newsum` (and so every command's start-up) need not load ROUGE
+        from ..rouge import porter_stem
+
         if len(_STEMS) > 200_000:  # bound the memory a long-running service can spend here
             _STEMS.clear()
         out = _STEMS[word] = porter_stem(word)
