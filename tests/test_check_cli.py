@@ -165,3 +165,18 @@ def test_score_with_stories_adds_faithfulness(tmp_path):
     no_story = write(tmp_path / "s.jsonl", json.dumps({"id": "a", "article": STORY}) + "\n")
     proc = run_cli("score", "--refs", refs, "--cands", good, "--stories", no_story)
     assert proc.returncode == 2 and "no story for id 'b'" in proc.stderr
+
+
+def test_story_as_a_web_page_file(tmp_path):
+    page = write(
+        tmp_path / "story.html",
+        "<html><head><title>Locke</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in STORY.split("\n\n")[1:])
+        + "</article></body></html>",
+    )
+    proc = run_cli("check", page, "--summary", FAITHFUL[1] + " " + SWAPPED, "--json")
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(proc.stdout)
+    assert [s["supported"] for s in body["sentences"]] == [True, False]
+    bad = run_cli("check", page, "--summary", "x", "--format", "pdf")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr

@@ -23,7 +23,12 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         metavar="FILE_OR_TEXT",
         help="the summary: a file, - for stdin, or else the text itself",
     )
-    p.add_argument("--format", default="auto", help="story format: auto, text, tokenized or html")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=("auto", "text", "tokenized", "html"),
+        help="how the story is written (default: detect; a path may also be an http(s) URL)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--data", metavar="PAIRS", help="JSONL(.gz) file of story/summary records")
     p.add_argument("--story-field", default="article", help="JSONL field of the story")
@@ -91,7 +96,7 @@ def _run_one(args: argparse.Namespace) -> int:
     if args.story == "-" and sys.stdin.isatty():
         raise InputError("no story on stdin: give a file path, or pipe the story in")
     summary = _read_summary(args.summary)
-    fmt = args.format if args.format in ("text", "tokenized", "html") else "auto"
+    fmt = args.format
     items = list(iter_items([args.story], "html" if fmt == "html" else "auto"))
     if len(items) != 1:
         raise InputError(f"{args.story}: holds {len(items)} stories; use --data for many pairs")
