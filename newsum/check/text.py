@@ -30,7 +30,7 @@ NUMBER_WORDS.update(
         for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
     }
 )
-NUMBER_WORDS.update({"once": "1", "twice": "2", "dozen": "12", "half": "0.5", "single": "1"})
+NUMBER_WORDS.update({"twice": "2", "dozen": "12"})  # not "once", "single": rarely counts
 # Words whose job is to scale or count: part of a quantity span, not a content word of their own.
 UNITS = frozenset(
     """hundred hundreds thousand thousands million millions billion billions trillion percent
@@ -53,7 +53,79 @@ _EXTRA_STOP = frozenset(
     well back still yet since upon onto among amid via per whether however although though
     while""".split()
 )
-FUNCTION_WORDS = (STOPWORDS | _EXTRA_STOP) - NEGATIONS - frozenset(NUMBER_WORDS)
+# "won" is a stopword for "won't" but in news it is the fact itself ("Smith won").
+FUNCTION_WORDS = (STOPWORDS | _EXTRA_STOP) - NEGATIONS - frozenset(NUMBER_WORDS) - {"won"}
+
+# Irregular verb forms news uses, to their base form (Porter leaves "won" and "winning" apart).
+_IRREGULAR_FORMS = {
+    "win": "won",
+    "lose": "lost",
+    "leave": "left",
+    "pay": "paid",
+    "find": "found",
+    "hold": "held",
+    "lead": "led",
+    "meet": "met",
+    "sell": "sold",
+    "buy": "bought",
+    "fall": "fell fallen",
+    "rise": "rose risen",
+    "run": "ran",
+    "think": "thought",
+    "bring": "brought",
+    "catch": "caught",
+    "build": "built",
+    "spend": "spent",
+    "send": "sent",
+    "strike": "struck",
+    "shoot": "shot",
+    "beat": "beaten",
+    "begin": "began begun",
+    "break": "broke broken",
+    "choose": "chose chosen",
+    "drive": "drove driven",
+    "fight": "fought",
+    "fly": "flew flown",
+    "give": "gave given",
+    "grow": "grew grown",
+    "know": "knew known",
+    "see": "saw seen",
+    "speak": "spoke spoken",
+    "steal": "stole stolen",
+    "throw": "threw thrown",
+    "write": "wrote written",
+    "hide": "hid hidden",
+    "eat": "ate eaten",
+    "sink": "sank sunk",
+    "sing": "sang sung",
+    "stand": "stood",
+    "keep": "kept",
+    "feel": "felt",
+    "hear": "heard",
+    "seek": "sought",
+    "teach": "taught",
+    "wear": "wore worn",
+    "tear": "tore torn",
+    "freeze": "froze frozen",
+    "withdraw": "withdrew withdrawn",
+    "forget": "forgot forgotten",
+    "shake": "shook shaken",
+    "ride": "rode ridden",
+    "swim": "swam swum",
+    "bite": "bit bitten",
+    "forbid": "forbade forbidden",
+    "bleed": "bled",
+    "flee": "fled",
+    "feed": "fed",
+    "deal": "dealt",
+    "mean": "meant",
+    "lend": "lent",
+    "bend": "bent",
+    "sweep": "swept",
+    "sleep": "slept",
+    "weep": "wept",
+}
+IRREGULAR = {form: base for base, forms in _IRREGULAR_FORMS.items() for form in forms.split()}
 
 _STEMS: dict[str, str] = {}
 
@@ -115,7 +187,8 @@ def _word_key(word: str) -> tuple[str, str]:
         return stem(low), "unit"
     if low in FUNCTION_WORDS or len(low) < 2:
         return low, "function"
-    return stem(low.replace("’", "'")), "word"
+    low = low.replace("’", "'")
+    return stem(IRREGULAR.get(low, low)), "word"
 
 
 def tokens(text: str) -> list[Token]:
