@@ -89,6 +89,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
         (["check", "--data", str(tmp_path / "none.jsonl")], "no such file"),
         (["check", story, "--summary", "x", "--data", only_bad], "not both"),
         (["check", "-", "--summary", "-"], "stdin"),
+        (["check", story, "--summary", str(tmp_path)], "is a directory"),
     ]
     for args, words in cases:
         proc = run_cli(*args, input=b"")

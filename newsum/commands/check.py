@@ -72,6 +72,10 @@ def _read_summary(value: str) -> str:
     path = Path(value)
     try:
         is_file = "\n" not in value and len(value) < 4096 and path.is_file()
+        if not is_file and "\n" not in value and len(value) < 4096 and path.is_dir():
+            from ..errors import InputError
+
+            raise InputError(f"{value}: is a directory (--summary takes a file or the text)")
     except OSError:  # a long text is not a file name
         is_file = False
     if is_file:
