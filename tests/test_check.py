@@ -162,6 +162,8 @@ def test_scores_stay_in_range_for_nonsense():
         (STORY, [], "summary is empty"),
         (STORY, ["ok", 3], "summary must be a string or a list of strings"),
         (STORY, 42, "summary must be a string or a list of strings"),
+        (None, "A summary.", "story must be text"),
+        ({"article": STORY}, "A summary.", "story must be text"),
     ],
 )
 def test_bad_input_is_an_input_error(story, summary, message):

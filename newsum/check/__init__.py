@@ -50,6 +50,8 @@ def check(
     Document already read; `summary`: a string or a list of sentences. `weights`: another
     weights file (the default ships with the package).
     """
+    if not isinstance(story, str | Document):
+        raise InputError("story must be text or a newsum Document")
     doc = story if isinstance(story, Document) else read_document(story, format)
     sentences = split_summary(summary)
     index = StoryIndex(doc)
