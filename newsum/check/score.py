@@ -1,11 +1,13 @@
 """From a summary sentence to its verdict: features, then a score with shipped weights.
 
 A sentence scores 1 - sum(weight * feature), clipped to [0, 1]: each unbacked word, name or
-number costs its weight. The weights are fitted so that the mean over a summary's sentences
-predicts the share of sentences people judge error-free (FRANK's factuality).
+number costs its weight. The weights are fitted so that, among summaries from one system, the
+mean over a summary's sentences follows the share of sentences people judge error-free (FRANK's
+factuality); docs/check.md says how far.
 
-The weights live in `weights.json` beside this module (plain JSON, no pickle) and are
-reproduced by `benchmarks/tune_check.py`.
+The weights live in `weights.json` beside this module (plain JSON, no pickle): learned from
+corrupted CNN/DM highlights by `benchmarks/synthetic_check.py`, a few of them then tuned on
+FRANK validation by `benchmarks/tune_check.py`, which writes the file.
 """
 
 from __future__ import annotations
