@@ -201,3 +201,26 @@ def test_partial_correlation_removes_system_effects():
     systems = ["a", "a", "a", "b", "b", "b"]
     assert partial_corr(scores, human, systems) == pytest.approx(1.0)
     assert partial_corr(scores, human, systems, spearman=True) == pytest.approx(1.0)
+
+
+def test_results_do_not_depend_on_string_hashing():
+    # Sums over sets of words must not follow the process's hash seed (ties, float order).
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, newsum; from test_check import STORY; "
+        "c = newsum.check(STORY, 'Locke, who won seven of 12 games, replaced Steve Clarke. "
+        "Mann said the board was impressed by Magennis.'); "
+        "print(json.dumps([c.to_dict(), [s.features for s in c.sentences]]))"
+    )
+    outs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(__file__), env.get("PYTHONPATH", "")])
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        outs.add(proc.stdout)
+    assert len(outs) == 1

@@ -10,7 +10,8 @@ MIN_GAIN = 0.15  # a further source must cover at least this share of the senten
 
 def align(keys: set[str], story: StoryIndex) -> tuple[list[int], float]:
     """Story sentence indices, best first, and the idf-weighted share of `keys` they cover."""
-    weight = {k: story.idf(k) for k in keys}
+    # sorted: float sums in one order, so results do not depend on the process's string hashing
+    weight = {k: story.idf(k) for k in sorted(keys)}
     total = sum(weight.values())
     if not total:
         return [], 0.0
@@ -19,7 +20,7 @@ def align(keys: set[str], story: StoryIndex) -> tuple[list[int], float]:
     covered = 0.0
     while uncovered and len(chosen) < MAX_SOURCES:
         gains: dict[int, float] = {}
-        for k in uncovered:
+        for k in sorted(uncovered):
             w = weight[k]
             for j in story.where[k]:
                 gains[j] = gains.get(j, 0.0) + w
