@@ -9,7 +9,8 @@ of it is an unfaithful one: a number changed, a specific word swapped for anothe
 story, a negation added or removed, the sentence spliced with the second half of another story
 sentence, or a word invented (taken from another story). Sentence features come from
 newsum.check; the weights are the non-negative least-squares fit of 1 - label on them (the same
-form as benchmarks/tune_check.py). Seeded: the same run gives the same weights.
+form as benchmarks/tune_check.py). Seeded: the same run gives the same weights, byte for byte.
+Needs scipy (installed with the `train` extra, through lightgbm).
 """
 
 from __future__ import annotations
