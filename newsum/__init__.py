@@ -2,8 +2,10 @@
 
 >>> import newsum
 >>> print(newsum.summarize(story_text))          # three highlight sentences
+>>> newsum.check(story_text, summary_text).score  # how far the story backs a summary
 """
 
+from .check import Check, check  # newsum.check(...) is the function
 from .document import Document, Sentence, Summary, SummarySentence
 from .errors import InputError, NewsumError, UsageError
 from .methods.base import Method, available_methods, get_method, register
@@ -14,6 +16,7 @@ from .summarizer import default_method, summarize, summarize_document
 __version__ = "0.1.0"
 
 __all__ = [
+    "Check",
     "Combination",
     "Greedy",
     "Document",
@@ -25,6 +28,7 @@ __all__ = [
     "SummarySentence",
     "UsageError",
     "available_methods",
+    "check",
     "default_method",
     "get_method",
     "read_document",

@@ -42,6 +42,7 @@ class MethodResult:
     scores: dict[str, list[float]]
     seconds: float
     intervals: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    faithfulness: list[float] | None = None  # newsum.check score per story (eval --faithfulness)
 
     @property
     def stories_per_s(self) -> float:
@@ -172,6 +173,18 @@ def bootstrap(
     return {m: (out[m].low.fmeasure, out[m].mid.fmeasure, out[m].high.fmeasure) for m in scores}
 
 
+def faithfulness_scores(documents: Sequence[Document], candidates: Sequence[str]) -> list[float]:
+    """newsum.check score of each candidate (one sentence per line) against its story."""
+    from .check import check
+
+    return [
+        check(doc, [line for line in cand.split("\n") if line.strip()]).score
+        if cand.strip()
+        else 0.0
+        for doc, cand in zip(documents, candidates, strict=True)
+    ]
+
+
 def evaluate(
     stories: Sequence[Story],
     methods: Sequence[str],
@@ -179,8 +192,10 @@ def evaluate(
     read_seconds: float = 0.0,
     progress: bool = False,
     seed: int = 0,
+    faithfulness: bool = False,
 ) -> list[MethodResult]:
-    """Run each method over the stories and score it; speed includes reading the stories."""
+    """Run each method over the stories and score it; speed includes reading the stories.
+    With `faithfulness`, also each summary's newsum.check score (not counted in the speed)."""
     refs = [s.reference for s in stories]
     results = []
     for method in methods:
@@ -188,14 +203,25 @@ def evaluate(
         scores = score_pairs(refs, cands)
         res = MethodResult(method, scores, seconds + read_seconds)
         res.intervals = bootstrap(scores, seed)
+        if faithfulness:
+            res.faithfulness = faithfulness_scores([s.document for s in stories], cands)
         results.append(res)
     return results
+
+
+def mean_faithfulness(result: MethodResult) -> float | None:
+    values = result.faithfulness
+    return sum(values) / len(values) if values else None
 
 
 def format_table(results: Sequence[MethodResult], speed: bool = True) -> str:
     """A markdown table: F1 x100 with 95% intervals per metric, and stories/s."""
     head = "| method | " + " | ".join(LABELS[m] for m in METRICS)
     rule = "|---|" + "---|" * len(METRICS)
+    faithful = any(r.faithfulness is not None for r in results)
+    if faithful:  # the mean newsum.check score (0-1) of the method's summaries
+        head += " | faithfulness"
+        rule += "---|"
     if speed:
         head += " | stories/s"
         rule += "---|"
@@ -204,6 +230,9 @@ def format_table(results: Sequence[MethodResult], speed: bool = True) -> str:
         cells = [
             f"{mid:.2f} ({lo:.2f}–{hi:.2f})" for lo, mid, hi in (r.intervals[m] for m in METRICS)
         ]
+        if faithful:
+            value = mean_faithfulness(r)
+            cells.append("" if value is None else f"{value:.3f}")
         if speed:
             cells.append(f"{r.stories_per_s:.0f}")
         lines.append(f"| {r.name} | " + " | ".join(cells) + " |")
@@ -224,11 +253,25 @@ def report_dict(
                     for m in METRICS
                 },
                 "stories_per_s": r.stories_per_s,
+                **({"faithfulness": mean_faithfulness(r)} if r.faithfulness is not None else {}),
             }
             for r in results
         },
         "per_story": [
-            {"id": s.id, **{r.name: {m: r.scores[m][i] for m in METRICS} for r in results}}
+            {
+                "id": s.id,
+                **{
+                    r.name: {
+                        **{m: r.scores[m][i] for m in METRICS},
+                        **(
+                            {"faithfulness": r.faithfulness[i]}
+                            if r.faithfulness is not None
+                            else {}
+                        ),
+                    }
+                    for r in results
+                },
+            }
             for i, s in enumerate(stories)
         ],
     }

@@ -3,4 +3,4 @@
 Modules here import only argparse-level code at top level, so `newsum --help` stays fast.
 """
 
-COMMANDS = ["summarize", "methods", "eval", "score", "train", "serve", "batch"]
+COMMANDS = ["summarize", "methods", "eval", "score", "check", "train", "serve", "batch"]

@@ -33,6 +33,12 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
     p.add_argument("--ref-field", default="highlights")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--faithfulness",
+        action="store_true",
+        help="add each method's mean newsum.check score (0-1: how far the stories support "
+        "its summaries; see docs/check.md)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
         args.data, args.limit, args.text_field, args.ref_field, warn=warn
     )
     progress = not args.quiet and sys.stderr.isatty()
-    results = evaluate(stories, methods, args.sentences, read_s, progress, args.seed)
+    results = evaluate(
+        stories, methods, args.sentences, read_s, progress, args.seed, args.faithfulness
+    )
     print(
         f"{len(stories)} stories from {args.data}; {args.sentences} sentences per summary; "
         "ROUGE F1 x100 with 95% bootstrap intervals"
@@ -69,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
             "sentences": args.sentences,
             "limit": args.limit,
             "seed": args.seed,
+            "faithfulness": args.faithfulness,
         }
         for path in write_report(args.out, results, stories, meta):
             print(f"wrote {path}", file=sys.stderr)

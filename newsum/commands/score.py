@@ -23,6 +23,15 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
     p.add_argument("--id-field", default="id")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.add_argument(
+        "--stories",
+        default=None,
+        metavar="FILE",
+        help="the stories the summaries are of (JSONL with ids, or one story per line, in the "
+        "order of the references; the references' own file works when it holds the stories): "
+        "adds the candidates' mean newsum.check faithfulness score",
+    )
+    p.add_argument("--story-field", default="article", help="JSONL field of the stories")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,12 +63,43 @@ def run(args: argparse.Namespace) -> int:
         warn(f"warning: {blank_refs} empty reference(s); their pairs score 0")
     scores = score_pairs(refs, cands)
     result = MethodResult("candidates", scores, 0.0, bootstrap(scores, args.seed))
+    if args.stories:
+        result.faithfulness = _faithfulness(args, ids, ref_ids, cands)
     if args.json:
         out = {
             m: dict(zip(("low", "mid", "high"), result.intervals[m], strict=True)) for m in METRICS
         }
-        print(json.dumps({"pairs": len(refs), "empty_candidates": len(empty), "f1": out}))
+        extra = {}
+        if result.faithfulness is not None:
+            extra["faithfulness"] = sum(result.faithfulness) / len(result.faithfulness)
+        print(json.dumps({"pairs": len(refs), "empty_candidates": len(empty), "f1": out, **extra}))
     else:
         print(f"{len(refs)} pairs; ROUGE F1 x100 with 95% bootstrap intervals")
         print(format_table([result], speed=False))
     return 0
+
+
+def _faithfulness(
+    args: argparse.Namespace, ids: list[str], ref_ids: list[str] | None, cands: list[str]
+) -> list[float]:
+    """newsum.check score of each candidate against its story (matched by id, else position)."""
+    from ..errors import InputError
+    from ..evaluate import faithfulness_scores, load_summaries
+    from ..readers import read_document
+
+    story_ids, stories = load_summaries(args.stories, (args.story_field,), "\n", args.id_field)
+    if story_ids is not None and ref_ids is not None:
+        by_id = dict(zip(story_ids, stories, strict=True))
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise InputError(f"{args.stories}: no story for id {missing[0]!r}")
+        stories = [by_id[i] for i in ids]
+    elif len(stories) != len(cands):
+        raise InputError(f"{len(stories)} stories but {len(cands)} candidates")
+    docs = []
+    for rid, text in zip(ids, stories, strict=True):
+        try:
+            docs.append(read_document(text))
+        except InputError as exc:
+            raise InputError(f"{args.stories}: story {rid!r}: {exc}") from None
+    return faithfulness_scores(docs, cands)

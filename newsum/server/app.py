@@ -32,6 +32,7 @@ from ..errors import InputError, NewsumError, UsageError
 from ..methods.base import Method, get_method, method_classes
 from ..readers import read_document
 from ..summarizer import default_method, summarize_document
+from . import check_route
 
 log = logging.getLogger("newsum.server")
 
@@ -413,6 +414,8 @@ def create_app(
             return error_response(422, str(exc))
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
         return JSONResponse(result)
+
+    check_route.register(app, executor)  # POST /v1/check (newsum/server/check_route.py)
 
     @app.get("/v1/methods", summary="List the scoring methods")
     async def methods() -> dict[str, Any]:

@@ -223,6 +223,13 @@
     return body;
   }
 
+  // The story as the page holds it, for the check mode (check.js): {text} or {html}.
+  window.newsumStory = function () {
+    const text = loadedHtml !== null ? loadedHtml : els.story.value;
+    const html = loadedHtml !== null || fileIsHtml || looksLikeHtml(text);
+    return html ? { html: text } : { text };
+  };
+
   // ---------------------------------------------------------------- summarize
 
   async function summarize() {

@@ -1,0 +1,202 @@
+"""`newsum check`: how far a story supports a summary, sentence by sentence."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "check",
+        parents=[parent],
+        help="check a summary against its story (faithfulness)",
+        description="Check which sentences of a summary the story supports: each summary "
+        "sentence with its verdict, the spans (names, numbers, dates, words) the story does "
+        "not back marked [[like this]], and the story sentences it rests on. With --data, "
+        "check every story/summary pair of a JSONL file (one JSON result per line).",
+    )
+    p.add_argument("story", nargs="?", metavar="STORY", help="story file, URL, or - for stdin")
+    p.add_argument(
+        "--summary",
+        "-s",
+        metavar="FILE_OR_TEXT",
+        help="the summary: a file, - for stdin, or else the text itself",
+    )
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=("auto", "text", "tokenized", "html"),
+        help="how the story is written (default: detect; a path may also be an http(s) URL)",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--data", metavar="PAIRS", help="JSONL(.gz) file of story/summary records")
+    p.add_argument("--story-field", default="article", help="JSONL field of the story")
+    p.add_argument(
+        "--summary-field",
+        default="summary",
+        help="JSONL field of the summary (text, or a list of sentences)",
+    )
+    p.add_argument("--id-field", default="id", help="JSONL field copied to each result")
+    p.add_argument(
+        "--output",
+        "-o",
+        default=None,
+        metavar="FILE",
+        help="write to FILE (atomically: complete or not at all) instead of stdout",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import UsageError
+
+    if args.data:
+        if args.story or args.summary:
+            raise UsageError("give either --data PAIRS or STORY --summary, not both")
+        return _run_pairs(args)
+    if not args.story or args.summary is None:
+        raise UsageError("give a STORY and --summary FILE_OR_TEXT (or --data PAIRS)")
+    if args.story == "-" and args.summary == "-":
+        raise UsageError("only one of STORY and --summary can be read from stdin")
+    return _run_one(args)
+
+
+def _read_summary(value: str) -> str:
+    """--summary: '-' is stdin, an existing file is read, anything else is the text itself."""
+    from pathlib import Path
+
+    from ..readers import decode
+
+    if value == "-":
+        return decode(sys.stdin.buffer.read(), "<stdin>")
+    path = Path(value)
+    try:
+        is_file = "\n" not in value and len(value) < 4096 and path.is_file()
+        if not is_file and "\n" not in value and len(value) < 4096 and path.is_dir():
+            from ..errors import InputError
+
+            raise InputError(f"{value}: is a directory (--summary takes a file or the text)")
+    except OSError:  # a long text is not a file name
+        is_file = False
+    if is_file:
+        try:
+            return decode(path.read_bytes(), value)
+        except OSError as exc:
+            from ..errors import InputError
+
+            raise InputError(f"{value}: cannot read ({exc.strerror})") from None
+    return value
+
+
+def _run_one(args: argparse.Namespace) -> int:
+    import json
+
+    from ..check import check
+    from ..check.render import format_check
+    from ..errors import InputError
+    from ..readers import iter_items
+    from ..render import AtomicOutput
+
+    if args.story == "-" and sys.stdin.isatty():
+        raise InputError("no story on stdin: give a file path, or pipe the story in")
+    summary = _read_summary(args.summary)
+    fmt = args.format
+    items = list(iter_items([args.story], "html" if fmt == "html" else "auto"))
+    if len(items) != 1:
+        raise InputError(f"{args.story}: holds {len(items)} stories; use --data for many pairs")
+    item = items[0]
+    if item.error:
+        raise InputError(item.error)
+    doc = item.document
+    if fmt in ("text", "tokenized"):  # re-read the text the way the user said it is written
+        from ..readers import read_document
+
+        doc = read_document(doc.text, fmt)
+    result = check(doc, summary)
+    with AtomicOutput(args.output) as out:
+        if args.json:
+            out.write(json.dumps(result.to_dict(story=True), ensure_ascii=False) + "\n")
+        else:
+            out.write(format_check(result))
+    return 0
+
+
+def _run_pairs(args: argparse.Namespace) -> int:
+    import json
+
+    from ..check import check
+    from ..errors import InputError
+    from ..readers import read_document
+    from ..render import AtomicOutput
+
+    done = failed = 0
+    with AtomicOutput(args.output) as out:
+        for where, record, error in _records(args.data):
+            if error is None:
+                try:
+                    story = record.get(args.story_field)
+                    summary = record.get(args.summary_field)
+                    if not isinstance(story, str):
+                        raise InputError(f"record has no text {args.story_field!r} field")
+                    if summary is None:
+                        raise InputError(f"record has no {args.summary_field!r} field")
+                    result = check(read_document(story), summary)
+                except InputError as exc:
+                    error = f"{where}: {exc}"
+            if error is not None:
+                failed += 1
+                print(f"newsum: error: {error}", file=sys.stderr)
+                continue
+            obj = result.to_dict()
+            rid = record.get(args.id_field)
+            if rid is not None:
+                obj = {"id": str(rid), **obj}
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            done += 1
+        if not done:
+            out.discard()
+    if failed:
+        return 2 if not done else 1
+    return 0
+
+
+def _records(path: str):
+    """(place, record, error) for each non-blank line of a JSONL(.gz) file or stdin."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    name = "<stdin>" if path == "-" else path
+    if path == "-":
+        lines = sys.stdin.buffer
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError(f"{path}: is a directory")
+        if not p.is_file():
+            raise InputError(f"{path}: no such file")
+        lines = (gzip.open if path.endswith(".gz") else open)(path, "rb")
+    try:
+        for lineno, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            where = f"{name}:{lineno}"
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield where, None, f"{where}: not valid UTF-8"
+                continue
+            except ValueError as exc:
+                yield where, None, f"{where}: not valid JSON ({exc.msg})"
+                continue
+            if not isinstance(record, dict):
+                yield where, None, f"{where}: not a JSON object"
+                continue
+            yield where, record, None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from None
+    finally:
+        if path != "-":
+            lines.close()
