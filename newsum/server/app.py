@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..budget import Budget
 from ..document import Document, Summary
 from ..errors import InputError, NewsumError, UsageError
 from ..methods.base import Method, get_method, method_classes
@@ -59,7 +60,9 @@ class SummarizeRequest(BaseModel):
     html: str | None = Field(None, description="A news web page; its story text is extracted.")
     method: str | None = Field(None, description="Scoring method (GET /v1/methods lists them).")
     sentences: int | None = Field(
-        None, description="At most this many sentences (default 3 unless words/ratio given)."
+        None,
+        description="At most this many sentences (default 3 unless words/ratio given); "
+        "words and ratio can only lower a given count.",
     )
     words: int | None = Field(None, description="At most this many words in total.")
     ratio: float | None = Field(None, description="At most this fraction of the sentences.")
@@ -248,11 +251,8 @@ class BodyLimit:
 # ----------------------------------------------------------------------------- the work
 
 
-def _length(req: SummarizeRequest) -> dict[str, Any]:
-    sentences = req.sentences
-    if sentences is None and req.words is None and req.ratio is None:
-        sentences = 3
-    return {"sentences": sentences, "words": req.words, "ratio": req.ratio}
+def _budget(req: SummarizeRequest) -> Budget:
+    return Budget(req.sentences, req.words, req.ratio)
 
 
 def _read(req: SummarizeRequest) -> Document:
@@ -267,7 +267,7 @@ def summarize_request(req: SummarizeRequest, method: Method) -> dict[str, Any]:
     """The JSON answer for one request: the library's Summary plus what the page needs."""
     doc = _read(req)
     summary: Summary = summarize_document(
-        doc, method, order=req.order, redundancy=req.redundancy, **_length(req)
+        doc, method, order=req.order, redundancy=req.redundancy, budget=_budget(req)
     )
     out = summary.to_dict()
     result: dict[str, Any] = {
