@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
-from .errors import InputError
+from .errors import InputError, missing_module
 from .readers import read_document
 from .segment import normalize_space
 
@@ -259,7 +259,10 @@ def chart_png(results: Sequence[MethodResult]) -> bytes:
     """A grouped bar chart of the four F1 scores per method, with interval whiskers."""
     import io
 
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise missing_module(exc, "the report chart") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

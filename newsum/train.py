@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .document import Document
-from .errors import InputError, UsageError
+from .errors import InputError, missing_module
 from .features import FEATURE_NAMES, IdfTable, document_features
 
 if TYPE_CHECKING:
@@ -202,8 +202,10 @@ def fit_trees(
     """A LightGBM Booster on the sentence rows (deterministic: fixed seeds, fixed threads)."""
     try:
         import lightgbm as lgb
-    except ImportError:
-        raise UsageError("training needs LightGBM: pip install 'newsum[train]'") from None
+    except ImportError as exc:
+        raise missing_module(
+            exc, "training", "pip install '.[train]' (or 'newsum[train]')"
+        ) from None
     from .progress import Progress
 
     settings = {
