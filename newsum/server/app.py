@@ -1,6 +1,6 @@
 """The FastAPI app: `POST /v1/summarize`, `GET /v1/methods`, `GET /healthz` and the web page.
 
-Every request goes through the library's own path (read_document / read_html ->
+Every request goes through the library's own path (readers.load_document ->
 summarize_document); this module only adds HTTP concerns: a body-size limit enforced while the
 body streams in, a time limit per request (work runs in a thread pool), and JSON errors that
 never carry a traceback.
@@ -31,7 +31,7 @@ from ..budget import Budget
 from ..document import Document, Summary
 from ..errors import InputError, NewsumError, UsageError
 from ..methods.base import Method, get_method, method_classes
-from ..readers import read_document
+from ..readers import load_document, read_document
 from ..summarizer import default_method, summarize_document
 
 log = logging.getLogger("newsum.server")
@@ -257,10 +257,8 @@ def _budget(req: SummarizeRequest) -> Budget:
 
 def _read(req: SummarizeRequest) -> Document:
     if req.html is not None:
-        from ..html import read_html
-
-        return read_html(req.html)
-    return read_document(req.text or "", req.format)
+        return load_document(req.html, format="html")
+    return load_document(req.text or "", format=req.format)
 
 
 def summarize_request(req: SummarizeRequest, method: Method) -> dict[str, Any]:
