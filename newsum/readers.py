@@ -49,7 +49,7 @@ def read_document(
         raise InputError("story is empty")
     tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
     lowercased = looks_lowercased(text)
-    spans = split_sentences(text, tokenized)
+    spans = split_sentences(text, tokenized, lowercased)
     if title is None and not tokenized and not lowercased and _is_headline(text, spans):
         title = normalize_space(text[spans[0][0] : spans[0][1]])
         spans = spans[1:]
