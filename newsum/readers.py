@@ -56,9 +56,7 @@ def read_document(
     sentences = []
     for start, end in spans:
         source = text[start:end]
-        display = (
-            detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
-        )
+        display = display_text(source, tokenized, lowercased)
         sentences.append(
             Sentence(len(sentences), start, end, source, display, tuple(word_tokens(display)))
         )
@@ -72,6 +70,16 @@ def read_document(
         title=title,
         meta=meta or {},
     )
+
+
+def display_text(source: str, tokenized: bool, lowercased: bool) -> str:
+    """A sentence's display text: detokenized when tokenized, truecased when lowercased."""
+    text = detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
+    if lowercased:
+        from .truecase import truecase
+
+        text = truecase(text)
+    return text
 
 
 def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
