@@ -1,6 +1,7 @@
 """Smoke test of an installed newsum (run with the fresh venv's python, standard library only):
-HTML input through the CLI, a URL (served from the fixtures on loopback), and HTML through the
-service. Any failure exits non-zero with the reason."""
+HTML input through the CLI, a URL (served from the fixtures on loopback), HTML through the
+service, and the README's other commands on a tiny data set (batch to JSONL.gz and Parquet, the
+Dask engine, eval with its chart, score). Any failure exits non-zero with the reason."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
 PAGES = sorted(FIXTURES.glob("news_*.html"))
 
 
@@ -30,6 +33,34 @@ def summarize(arg: str) -> None:
     print(f"ok: newsum summarize {arg} ({len(proc.stdout.splitlines())} lines)")
 
 
+def newsum(*args: str, cwd: Path) -> None:
+    proc = subprocess.run(["newsum", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    check(proc.returncode == 0, f"newsum {' '.join(args)}: {proc.stderr}")
+    print(f"ok: newsum {' '.join(args)}")
+
+
+def other_commands() -> None:
+    """The README's batch, eval and score commands on three records."""
+    story = (ROOT / "examples" / "story.txt").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        records = [
+            {"id": str(i), "article": story, "highlights": "the ferry stays .\nvoters kept it ."}
+            for i in range(3)
+        ]
+        (folder / "stories.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        for command in (
+            "methods",
+            "batch stories.jsonl out.jsonl.gz --workers 2 --quiet",
+            "batch stories.jsonl out.parquet --quiet",
+            "batch stories.jsonl dask.jsonl --engine dask --workers 1 --quiet",
+            "eval --data stories.jsonl --methods lead,oracle --out report",
+            "score --refs stories.jsonl --cands stories.jsonl",
+        ):
+            newsum(*command.split(), cwd=folder)
+        check((folder / "report" / "report.png").stat().st_size > 0, "eval wrote no chart")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -38,6 +69,7 @@ def free_port() -> int:
 
 def main() -> None:
     check(bool(PAGES), f"no news_*.html fixtures in {FIXTURES}")
+    other_commands()
     for page in PAGES:
         summarize(str(page))
 
