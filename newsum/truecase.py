@@ -45,40 +45,52 @@ _DATELINE = re.compile(
 
 
 @lru_cache(maxsize=1)
-def table() -> dict[str, tuple[str, bool]]:
-    """word -> (its form in a name, whether that form is usual or only next to a capital)."""
+def table() -> dict[str, str]:
+    """word -> its kind ("1": usual form, "?": in names only) and form: "1Obama", "?World".
+
+    Strings, not tuples: the garbage collector does not scan 170k strings, it would tuples."""
     return _load()[0]
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:
-    words: dict[str, tuple[str, bool]] = {}
+def _load() -> tuple[dict[str, str], dict[str, str]]:
+    words: dict[str, str] = {}
     two: dict[str, str] = {}
     with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
             if len(cols) == 3:
-                words[cols[0]] = (cols[1], cols[2] == "1")
+                words[cols[0]] = ("1" if cols[2] == "1" else "?") + cols[1]
             else:
                 two[cols[0]] = cols[1]
     return words, two
 
 
-def _form(word: str, forms: dict[str, tuple[str, bool]]) -> tuple[str, bool | None]:
-    """(the word's form, True: usual / False: in names only / None: lower case)."""
+def _form(word: str, forms: dict[str, str]) -> str:
+    """The word's kind and form as in the table; kind "-" for a word shown in lower case."""
     low = word.lower()
     found = forms.get(low)
     if found is not None:
         return found
     if _DOTTED.fullmatch(low):  # u.s, a.m (the final stop is outside the match)
-        return low.upper(), True
+        return "1" + low.upper()
     head, sep, tail = low.rpartition("'") if "'" in low else low.rpartition("’")
-    if sep and tail in _CLITICS and tail != "t":  # obama's, we'll
-        form, usual = _form(head, forms)
-        return form + sep + tail, usual
+    if sep and tail in _CLITICS:  # obama's, we'll
+        code = _form(head, forms)
+        return code + sep + tail
     if sep and len(head) == 1 and head in "od":  # o'neill, d'angelo
-        return head.upper() + sep + tail.capitalize(), True
-    return word, None
+        return "1" + head.upper() + sep + tail.capitalize()
+    return "-" + word
+
+
+_MEMO: dict[str, str] = {}  # _form of words not in the table
+
+
+def _remember(word: str, forms: dict[str, str]) -> str:
+    code = _form(word, forms)
+    if len(_MEMO) < 200_000:
+        _MEMO[word] = code
+    return code
 
 
 def _glued(words: list[str], k: int) -> bool:
@@ -114,7 +126,8 @@ def truecase(text: str) -> str:
     parts = _SPLIT.split(text)
     gaps, words = parts[0::2], parts[1::2]  # gaps[k] comes before words[k]; one more gap
     n = len(words)
-    found = [forms.get(w) or _MEMO.get(w) or _remember(w, forms) for w in words]
+    codes = [forms.get(w) or _MEMO.get(w) or _remember(w, forms) for w in words]
+    found = [(c[1:], True if c[0] == "1" else (False if c[0] == "?" else None)) for c in codes]
     caps = [usual is True for _, usual in found]
     addresses = (
         [m.span() for m in _ADDRESS.finditer(text)]
@@ -134,7 +147,12 @@ def truecase(text: str) -> str:
     fixed = [False] * n  # decided by a word pair
     if two:
         for k in range(1, n):
-            xy = two.get(f"{words[k - 1].lower()} {words[k].lower()}") if joined[k] else None
+            # Pairs hold a word of the table (a name or a word of names).
+            xy = (
+                two.get(f"{words[k - 1].lower()} {words[k].lower()}")
+                if joined[k] and (found[k][1] is not None or found[k - 1][1] is not None)
+                else None
+            )
             if xy:
                 for j, v in ((k - 1, xy[0]), (k, xy[1])):
                     if v != "-" and not fixed[j]:
