@@ -4,16 +4,18 @@
 >>> print(newsum.summarize(story_text))          # three highlight sentences
 """
 
+from .budget import Budget
 from .document import Document, Sentence, Summary, SummarySentence
 from .errors import InputError, NewsumError, UsageError
 from .methods.base import Method, available_methods, get_method, register
-from .readers import read_document
+from .readers import load_document, read_document
 from .select import Combination, Greedy
 from .summarizer import default_method, summarize, summarize_document
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Budget",
     "Combination",
     "Greedy",
     "Document",
@@ -27,6 +29,7 @@ __all__ = [
     "available_methods",
     "default_method",
     "get_method",
+    "load_document",
     "read_document",
     "register",
     "summarize",
