@@ -50,8 +50,8 @@ def read_document(
     tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
     lowercased = looks_lowercased(text)
     spans = split_sentences(text, tokenized, lowercased)
-    if title is None and not tokenized and not lowercased and _is_headline(text, spans):
-        title = normalize_space(text[spans[0][0] : spans[0][1]])
+    if title is None and not tokenized and _is_headline(text, spans):
+        title = display_text(text[spans[0][0] : spans[0][1]], False, lowercased)
         spans = spans[1:]
     sentences = []
     for start, end in spans:

@@ -99,3 +99,12 @@ def test_lowercased_frank_highlights_are_cased_as_the_originals() -> None:
     counts = display_accuracy(load_articles(str(FRANK)))
     assert counts["right"] / counts["words"] >= 0.95
     assert counts["sentence starts right"] / counts["sentence starts"] >= 0.95
+
+
+def test_lowercased_story_keeps_its_headline_apart() -> None:
+    # `tr A-Z a-z < story.txt`: the headline is the title, as for the cased story.
+    text = SHIPPED_EXAMPLE.read_text()
+    cased, low = newsum.read_document(text), newsum.read_document(text.lower())
+    assert low.lowercased and cased.title
+    assert low.title == cased.title  # "Harbour town votes to keep its ferry after 40-year fight"
+    assert [s.start for s in low.sentences] == [s.start for s in cased.sentences]
