@@ -7,7 +7,6 @@ sees the sentence split and the tokens match the references'.
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import sys
@@ -18,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
-from .errors import InputError
-from .readers import read_document
+from .errors import InputError, missing_module
+from .readers import load_document, open_lines, parse_record
 from .segment import normalize_space
 
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -51,30 +50,25 @@ class MethodResult:
 
 
 def _open_text(path: str) -> Iterator[str]:
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory")
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    opener = gzip.open if path.endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            yield from fh
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
+    """The lines of a text file (gzip-compressed or not, by magic bytes), decoded as UTF-8."""
+    for lineno, line in enumerate(open_lines(path), 1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}:{lineno}: not valid UTF-8 (byte offset {exc.start})"
+            ) from None
 
 
 def _json_records(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line; a malformed line is an InputError."""
-    for lineno, line in enumerate(_open_text(path), 1):
+    for lineno, line in enumerate(open_lines(path), 1):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(rec, dict):
-            raise InputError(f"{path}:{lineno}: not a JSON object")
+            rec = parse_record(line)
+        except InputError as exc:
+            raise InputError(f"{path}:{lineno}: {exc}") from None
         yield lineno, rec
 
 
@@ -104,7 +98,7 @@ def load_stories(
             continue
         start = time.perf_counter()
         try:
-            doc = read_document(text)
+            doc = load_document(rec, field=text_field, id_field=id_field)
         except InputError:
             skipped += 1
             continue
@@ -302,7 +296,10 @@ def chart_png(results: Sequence[MethodResult]) -> bytes:
     """A grouped bar chart of the four F1 scores per method, with interval whiskers."""
     import io
 
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise missing_module(exc, "the report chart") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -12,7 +12,7 @@ import urllib.request
 from typing import Any
 
 from .document import Document
-from .errors import InputError, UsageError
+from .errors import InputError, missing_module
 
 FETCH_TIMEOUT = 15.0  # seconds for connecting and for each read when fetching a URL
 FETCH_MAX_BYTES = 10 * 1024 * 1024
@@ -38,8 +38,8 @@ def extract(html: str, url: str | None = None) -> dict[str, Any]:
     """Title, story paragraphs and page metadata of a news page (trafilatura, imported lazily)."""
     try:
         import trafilatura
-    except ImportError:
-        raise UsageError("HTML input needs trafilatura: pip install 'trafilatura>=2'") from None
+    except ImportError as exc:  # names the module really missing, maybe one of trafilatura's
+        raise missing_module(exc, "HTML input") from None
 
     if not html or not html.strip():
         raise InputError("HTML page is empty")

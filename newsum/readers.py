@@ -1,4 +1,10 @@
-"""Readers: turn input (text, corpus-style text, JSONL records, files, stdin) into Documents."""
+"""Readers: turn input (text, corpus-style text, JSONL records, files, pages, stdin) into Documents.
+
+`load_document` is the one way every front end (summarize, batch, eval, train, the service)
+turns a record, a file's bytes or a page into a Document, so they all read the same way: gzip
+is recognized by its magic bytes, a `.story` file's `@highlight` blocks are dropped, an HTML
+page is decoded by its `<meta charset>` (else Windows-1252) when it is not UTF-8.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .document import Document, Sentence
 from .errors import InputError
@@ -42,16 +49,14 @@ def read_document(
         raise InputError("story is empty")
     tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
     lowercased = looks_lowercased(text)
-    spans = split_sentences(text, tokenized)
-    if title is None and not tokenized and not lowercased and _is_headline(text, spans):
-        title = normalize_space(text[spans[0][0] : spans[0][1]])
+    spans = split_sentences(text, tokenized, lowercased)
+    if title is None and not tokenized and _is_headline(text, spans):
+        title = display_text(text[spans[0][0] : spans[0][1]], False, lowercased)
         spans = spans[1:]
     sentences = []
     for start, end in spans:
         source = text[start:end]
-        display = (
-            detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
-        )
+        display = display_text(source, tokenized, lowercased)
         sentences.append(
             Sentence(len(sentences), start, end, source, display, tuple(word_tokens(display)))
         )
@@ -65,6 +70,16 @@ def read_document(
         title=title,
         meta=meta or {},
     )
+
+
+def display_text(source: str, tokenized: bool, lowercased: bool) -> str:
+    """A sentence's display text: detokenized when tokenized, truecased when lowercased."""
+    text = detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
+    if lowercased:
+        from .truecase import truecase
+
+        text = truecase(text)
+    return text
 
 
 def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
@@ -83,19 +98,136 @@ def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
 
 def decode(data: bytes, name: str = "input") -> str:
     """Bytes to text; binary data and invalid UTF-8 are InputErrors naming what is wrong."""
+    try:
+        return _decode(data)
+    except InputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+
+
+def _decode(data: bytes) -> str:
     head = data[:8192]
     if b"\x00" in head:
-        raise InputError(f"{name}: looks like binary data, not text")
+        raise InputError("looks like binary data, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
     controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
     if controls > 0.05 * max(1, len(text[:8192])):
-        raise InputError(f"{name}: looks like binary data, not text")
+        raise InputError("looks like binary data, not text")
     return text
+
+
+# ----------------------------------------------------------------------------- one reader
+
+GZIP_MAGIC = b"\x1f\x8b"
+_HIGHLIGHT = re.compile(r"(?m)^@highlight\s*$")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def gunzip(data: bytes) -> bytes:
+    """The data, decompressed when it starts with gzip's magic bytes (whatever its name)."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"not a valid gzip file ({exc})") from None
+
+
+def story_text(text: str) -> str:
+    """The article of a CNN/DailyMail `.story` file: the text before its first `@highlight`."""
+    m = _HIGHLIGHT.search(text)
+    return text[: m.start()] if m else text
+
+
+def decode_page(data: bytes) -> str:
+    """An HTML page's text: UTF-8 when it is, else its `<meta charset>`, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # a legacy page
+        m = _META_CHARSET.search(data[:8192])
+        try:
+            return data.decode(m.group(1).decode("ascii") if m else "cp1252", errors="replace")
+        except LookupError:  # a charset Python does not know
+            return data.decode("cp1252", errors="replace")
+
+
+def parse_record(line: str | bytes) -> dict[str, Any]:
+    """One JSONL line as a dict; InputError (no line number) when it is not one."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not valid UTF-8 (byte offset {exc.start})") from None
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise InputError(f"not valid JSON ({getattr(exc, 'msg', exc)})") from None
+    if not isinstance(record, dict):
+        raise InputError("not a JSON object")
+    return record
+
+
+def record_id(record: dict[str, Any], id_field: str = "id") -> str | None:
+    rid = record.get(id_field)
+    return None if rid is None else str(rid)
+
+
+def load_document(
+    source: str | bytes | dict[str, Any],
+    name: str = "",
+    format: str = "auto",
+    *,
+    field: str = "article",
+    id_field: str = "id",
+    url: str | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Document:
+    """The Document of a record, a file's bytes or a page: the one reader of every front end.
+
+    - a dict is a JSONL record: its `field` is the story (its `title`, when text, the title;
+      its `id_field` goes in meta["id"]);
+    - bytes are a file's content (`name` is its path, for its suffix): gzip is undone by magic
+      bytes; an HTML page (format "html", a .html/.htm name or markup that opens like a page)
+      is decoded by `decode_page` and its story extracted; other text must be UTF-8, and
+      `@highlight` blocks (`.story` files) are dropped;
+    - a str is text (`format` "auto", "text" or "tokenized") or, with format "html", a page
+      (`url` is where it came from).
+    InputErrors say what is wrong without naming the input: callers add the name or line.
+    """
+    if isinstance(source, dict):
+        value = source.get(field)
+        if not isinstance(value, str):
+            why = "has no" if value is None else "has a non-text"
+            raise InputError(f"record {why} {field!r} field")
+        title = source.get("title")
+        info = {"id": record_id(source, id_field), **(meta or {})}
+        return read_document(
+            value, title=title if isinstance(title, str) and title else None, meta=info
+        )
+    if isinstance(source, bytes):
+        data = gunzip(source)
+        base = name.lower().removesuffix(".gz")
+        if format == "html" or (
+            format == "auto" and (base.endswith(HTML_SUFFIXES) or _looks_html(data))
+        ):
+            return _page_document(decode_page(data), url, meta)
+        return read_document(story_text(_decode(data)), format, meta=meta)
+    if format == "html":
+        return _page_document(source, url, meta)
+    return read_document(source, format, meta=meta)
+
+
+def _page_document(html: str, url: str | None, meta: dict[str, Any] | None) -> Document:
+    from .html import read_html
+
+    doc = read_html(html, url=url)
+    doc.meta.update(meta or {})
+    return doc
 
 
 @dataclass(slots=True)
@@ -120,12 +252,10 @@ def _read_bytes(path: str) -> bytes:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if path.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{path}: not a valid gzip file ({exc})") from None
-    return data
+    try:
+        return gunzip(data)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
 
 
 def _is_jsonl_name(path: str) -> bool:
@@ -150,41 +280,33 @@ def iter_jsonl(
         if not line.strip():
             continue
         where = f"{name}:{lineno}"
-        if isinstance(line, bytes):
-            try:
-                line = line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield Item(where, error=f"{where}: not valid UTF-8 (offset {exc.start})")
-                continue
         try:
-            record = json.loads(line)
-        except ValueError as exc:
-            yield Item(where, error=f"{where}: not valid JSON ({exc.msg})")
+            record = parse_record(line)
+        except InputError as exc:
+            yield Item(where, error=f"{where}: {exc}")
             continue
-        if not isinstance(record, dict):
-            yield Item(where, error=f"{where}: not a JSON object")
-            continue
-        rid = record.get(id_field)
-        rid = None if rid is None else str(rid)
-        value = record.get(field)
-        if not isinstance(value, str):
-            why = "has no" if value is None else "has a non-text"
-            yield Item(where, error=f"{where}: record {why} {field!r} field", record_id=rid)
-            continue
+        rid = record_id(record, id_field)
         try:
-            doc = read_document(value, title=record.get("title") or None, meta={"id": rid})
+            doc = load_document(record, field=field, id_field=id_field)
         except InputError as exc:
             yield Item(where, error=f"{where}: {exc}", record_id=rid)
             continue
         yield Item(where, document=doc, record_id=rid)
 
 
-def _open_lines(path: str) -> Iterator[bytes]:
-    """Stream a JSONL(.gz) file line by line, undecoded, so a bad line fails alone."""
-    opener = gzip.open if path.endswith(".gz") else open
+def open_lines(path: str) -> Iterator[bytes]:
+    """Stream a JSONL file line by line, undecoded, so a bad line fails alone; gzip-compressed
+    or not by its magic bytes. A missing file or folder is an InputError."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory")
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
     try:
-        with opener(path, "rb") as fh:
-            yield from fh
+        with open(path, "rb") as raw:
+            gz = raw.read(2) == GZIP_MAGIC
+            raw.seek(0)
+            yield from (gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw)
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
 
@@ -195,31 +317,35 @@ _HTML_START = re.compile(
 )
 
 
+def _looks_html(data: bytes) -> bool:
+    """Markup that opens like a web page (in any ASCII-compatible encoding)."""
+    return (
+        _HTML_START.match(data[:4096].removeprefix(b"\xef\xbb\xbf").decode("latin-1")) is not None
+    )
+
+
+def _first_line(data: bytes) -> bytes:
+    """The first non-blank line of a file's bytes (after a UTF-8 BOM)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    start = len(data) - len(data.lstrip())
+    end = data.find(b"\n", start)
+    return data[start : end if end >= 0 else len(data)]
+
+
 def _is_url(path: str) -> bool:
     return path.lower().startswith(("http://", "https://"))
 
 
-def _looks_html(path: str, text: str) -> bool:
-    """An .html/.htm file, or text that opens like a web page."""
-    if path.lower().endswith((".html", ".htm", ".html.gz", ".htm.gz")):
-        return True
-    return _HTML_START.match(text[:4096]) is not None
-
-
-def _html_item(name: str, text: str | None, path: str) -> Item:
-    """One Item for a web page: the text given, or the page fetched when `path` is a URL."""
-    from .html import fetch_url, read_html
+def _url_item(url: str) -> Item:
+    """One Item for the web page at `url`, fetched."""
+    from .html import fetch_url
 
     try:
-        url = path if _is_url(path) else None
-        page = fetch_url(path) if text is None else text
-        doc = read_html(page, url=url)
+        doc = load_document(fetch_url(url), url, "html", url=url)
     except InputError as exc:
         msg = str(exc)
-        return Item(name, error=msg if msg.startswith(name) else f"{name}: {msg}")
-    if not url:
-        doc.meta["path"] = os.fspath(path)
-    return Item(name, document=doc)
+        return Item(url, error=msg if msg.startswith(url) else f"{url}: {msg}")
+    return Item(url, document=doc)
 
 
 def iter_items(
@@ -231,28 +357,31 @@ def iter_items(
     for path in paths:
         name = "<stdin>" if path == "-" else path
         if _is_url(path) and format in ("auto", "html"):
-            yield _html_item(name, None, path)
+            yield _url_item(path)
             continue
         by_name = path != "-" and (format == "jsonl" or (format == "auto" and _is_jsonl_name(path)))
         if by_name and Path(path).is_file():
             try:
-                yield from iter_jsonl(_open_lines(path), name, field)
+                yield from iter_jsonl(open_lines(path), name, field)
             except InputError as exc:
                 yield Item(name, error=str(exc))
             continue
         try:
-            text = decode(_read_bytes(path), name)
+            data = _read_bytes(path)
         except InputError as exc:
             yield Item(name, error=str(exc))
             continue
-        if format == "html" or (format == "auto" and _looks_html(path, text)):
-            yield _html_item(name, text, path)
-            continue
-        if format == "jsonl" or (format == "auto" and _looks_jsonl(text)):
-            yield from iter_jsonl(text.splitlines(), name, field)
+        if format == "jsonl" or (
+            format == "auto"
+            and not path.lower().removesuffix(".gz").endswith(HTML_SUFFIXES)
+            and _looks_jsonl(_first_line(data).decode("utf-8", "replace"))
+        ):
+            yield from iter_jsonl(data.splitlines(), name, field)
             continue
         try:
-            fmt = format if format in ("text", "tokenized") else "auto"
-            yield Item(name, document=read_document(text, fmt, meta={"path": os.fspath(path)}))
+            doc = load_document(data, path, format, meta={"path": os.fspath(path)})
         except InputError as exc:
-            yield Item(name, error=f"{name}: {exc}")
+            msg = str(exc)
+            yield Item(name, error=msg if msg.startswith(f"{name}:") else f"{name}: {msg}")
+            continue
+        yield Item(name, document=doc)

@@ -45,6 +45,7 @@ class AtomicOutput:
         if self.path:
             folder = os.path.dirname(os.path.abspath(self.path))
             fd, self._tmp = tempfile.mkstemp(prefix=".newsum-", dir=folder)
+            follow_umask(fd)
             self._fh = os.fdopen(fd, "w", encoding="utf-8")
         return self
 
@@ -66,11 +67,19 @@ class AtomicOutput:
             os.unlink(self._tmp)
 
 
+def follow_umask(fd: int) -> None:
+    """Give a temp file (mkstemp makes it 0600) the mode a plain open() would: 0666 less umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.fchmod(fd, 0o666 & ~mask)
+
+
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the whole new one."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".newsum-", dir=folder)
     try:
+        follow_umask(fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

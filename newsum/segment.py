@@ -6,6 +6,7 @@ All spans are (start, end) character offsets into the text given.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Iterator
@@ -118,12 +119,36 @@ def blocks(text: str, tokenized: bool) -> list[Span]:
 # ----------------------------------------------------------------------------- raw text
 
 
-def _raw_boundary(seg: str, m: re.Match[str]) -> bool:
+# Lowercased raw text has no capital to start a sentence. After `?"` / `!"` these words usually
+# go on with the same sentence ("'why?' she asked"), and the function words too.
+_FUNCTION = frozenset("and or nor to of for from in on at by with as than into".split())
+_ATTRIBUTION = _FUNCTION | frozenset(
+    """said says asked asks added adds told wrote writes replied replies shouted cried explained
+    insisted according he she they we you i it one another""".split()
+)
+
+
+def _lowercased_boundary(seg: str, m: re.Match[str], next_word: str) -> bool | None:
+    """In lowercased text: False where the next word goes on with the sentence, else None
+    (decide by the other rules, as for a capital)."""
+    punct = m.group()
+    low = next_word.lower().strip(",;:")
+    if punct.startswith(("..", "…")):  # "so...", "wait... no": a pause more often than an end
+        return False
+    if punct[-1] in "\"'”’" and punct.rstrip("\"'”’)]")[-1:] in "?!" and low in _ATTRIBUTION:
+        return False
+    return None
+
+
+def _raw_boundary(seg: str, m: re.Match[str], lowercased: bool = False) -> bool:
     after = _WORD_AFTER.match(seg, m.end())
     next_word = after.group(1) if after else ""
     if not next_word:
         return True
-    if next_word[0].islower() and next_word.islower():  # "iPhone" may still start one
+    if lowercased:
+        if _lowercased_boundary(seg, m, next_word) is False:
+            return False
+    elif next_word[0].islower() and next_word.islower():  # "iPhone" may still start one
         return False
     punct = m.group()
     if not punct.startswith(".") or punct.startswith(".."):
@@ -133,20 +158,22 @@ def _raw_boundary(seg: str, m: re.Match[str]) -> bool:
     if not word:
         return True
     low = word.lower()
-    if len(word) == 1 and word.isupper():  # an initial: J. K. Rowling
+    if len(word) == 1 and (word.isupper() or (lowercased and word.isalpha())):  # J. K. Rowling
         return False
     if low in NEVER_END:
         return False
     if low in MAYBE_END or _DOTTED.fullmatch(low + "."):
-        return next_word.lower().strip(",;:") in COMMON_OPENERS
+        opener = next_word.lower().strip(",;:")
+        # Lowercased "in the u.s. from ukraine": a function word goes on with the sentence.
+        return opener in COMMON_OPENERS and not (lowercased and opener in _FUNCTION)
     return True
 
 
-def _split_raw(text: str, start: int, end: int) -> Iterator[Span]:
+def _split_raw(text: str, start: int, end: int, lowercased: bool = False) -> Iterator[Span]:
     seg = text[start:end]
     last = 0
     for m in _SENT_END_RAW.finditer(seg):
-        if _raw_boundary(seg, m):
+        if _raw_boundary(seg, m, lowercased):
             yield start + last, start + m.end()
             last = m.end()
     yield start + last, end
@@ -207,11 +234,20 @@ def _possessive(text: str, toks: list[Span], i: int) -> bool:
 # ----------------------------------------------------------------------------- public API
 
 
-def split_sentences(text: str, tokenized: bool | None = None) -> list[Span]:
-    """Sentence spans of `text`, trimmed of surrounding whitespace, in order."""
+def split_sentences(
+    text: str, tokenized: bool | None = None, lowercased: bool | None = None
+) -> list[Span]:
+    """Sentence spans of `text`, trimmed of surrounding whitespace, in order.
+
+    `lowercased` (default: `looks_lowercased(text)`) matters for raw text only: without capitals,
+    a lower-case word after a full stop may start a sentence."""
     if tokenized is None:
         tokenized = looks_tokenized(text)
-    splitter = _split_tokenized if tokenized else _split_raw
+    if tokenized:
+        splitter = _split_tokenized
+    else:
+        low = looks_lowercased(text) if lowercased is None else lowercased
+        splitter = functools.partial(_split_raw, lowercased=low)
     spans: list[Span] = []
     for b_start, b_end in blocks(text, tokenized):
         for s, e in splitter(text, b_start, b_end):

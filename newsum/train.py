@@ -11,8 +11,6 @@ predicts, and write the model file. LightGBM is needed here only (`pip install n
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .document import Document
-from .errors import InputError, UsageError
+from .errors import InputError, missing_module
 from .features import FEATURE_NAMES, IdfTable, document_features
 
 if TYPE_CHECKING:
@@ -60,32 +58,28 @@ class Example:
     oracle: list[int]
 
 
-def _read_records(path: str, limit: int | None) -> Iterator[str]:
-    opener = gzip.open if path.endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for k, line in enumerate(fh):
-                if limit is not None and k >= limit:
-                    break
-                if line.strip():
-                    yield line
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
+def _read_records(path: str, limit: int | None) -> Iterator[bytes]:
+    """The first `limit` lines of a JSONL file (the readers' `open_lines`), blank ones dropped."""
+    from .readers import open_lines
+
+    for k, line in enumerate(open_lines(path)):
+        if limit is not None and k >= limit:
+            break
+        if line.strip():
+            yield line
 
 
-def _label(line: str) -> Example | None:
+def _label(line: bytes) -> Example | None:
     """Read one JSONL record and label it with the oracle; None for empty stories."""
     from .oracle import greedy_oracle
-    from .readers import read_document
+    from .readers import load_document, parse_record
 
-    rec = json.loads(line)
+    rec = parse_record(line)
     text, ref = rec.get("article"), rec.get("highlights")
     if not isinstance(text, str) or not isinstance(ref, str) or not text.strip() or not ref.strip():
         return None
     try:
-        doc = read_document(text)
+        doc = load_document(rec)
     except InputError:
         return None
     oracle = greedy_oracle([s.source for s in doc.sentences], ref, max_sentences=3)
@@ -202,8 +196,10 @@ def fit_trees(
     """A LightGBM Booster on the sentence rows (deterministic: fixed seeds, fixed threads)."""
     try:
         import lightgbm as lgb
-    except ImportError:
-        raise UsageError("training needs LightGBM: pip install 'newsum[train]'") from None
+    except ImportError as exc:
+        raise missing_module(
+            exc, "training", "pip install '.[train]' (or 'newsum[train]')"
+        ) from None
     from .progress import Progress
 
     settings = {

@@ -57,6 +57,39 @@ def test_raw_splitting(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Each cased case above, lowercased, splits the same way.
+        ("mr. smith went to washington. he met dr. jones there.", 2),
+        ("the book by j. k. rowling sold well. it was a hit.", 2),
+        ("it opens on jan. 5 in paris. tickets are free.", 2),
+        ("some fruit, e.g. apples, were sold. others rotted.", 2),
+        ('"why?" he asked. nobody knew.', 2),
+        ("is it true? yes! it is.", 3),
+        ("he moved to the u.s. from ukraine in 1991. he likes it.", 2),
+        ("he moved to the u.s. he likes it.", 2),
+        ("he paused... then he left. nobody knew.", 2),
+    ],
+)
+def test_lowercased_raw_splitting(text: str, expected: int) -> None:
+    assert looks_lowercased(text)
+    assert len(sentences(text)) == expected, sentences(text)
+
+
+def test_lowercased_story_splits_like_the_cased_one() -> None:
+    # The case: `tr A-Z a-z < story.txt` was one 2,529-character sentence.
+    text = (ROOT / "examples" / "story.txt").read_text()
+    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    cased = {e for _, e in split_sentences(text)}
+    lowered = {e for _, e in split_sentences(low)}
+    assert len(cased) >= 10
+    assert len(cased & lowered) >= 0.9 * len(cased) and len(lowered) <= 1.1 * len(cased)
+    # A cased story is split as before: a lower-case word after a stop does not start one.
+    assert sentences("He paused. then left.") == ["He paused. then left."]
+    assert len(split_sentences(low, lowercased=False)) < len(split_sentences(low)) - 3
+
+
 def test_raw_paragraphs_and_title_lines_are_boundaries() -> None:
     text = "Ferry saved\n\nLONDON (Reuters) - Voters kept the ferry. It runs daily.\nBy Jane Doe"
     assert sentences(text) == [

@@ -148,7 +148,8 @@ def test_summarize_tokenized_text(client):
     lib = newsum.summarize(TOKENIZED, sentences=2, format="tokenized").to_dict()
     assert body["sentences"] == lib["sentences"]
     first = body["sentences"][0]
-    assert first["text"].startswith("The mayor of northbridge")  # display form
+    # display form: detokenized and truecased
+    assert first["text"].startswith("The mayor of Northbridge said on Monday")
     assert body["text"][first["start"] : first["end"]].startswith("the mayor of")  # source span
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, missing_module
 from .engines import BatchError, Engine
 from .sources import Chunk
 from .work import process_chunk
@@ -19,10 +19,8 @@ from .work import process_chunk
 def require_distributed() -> Any:
     try:
         import distributed
-    except ImportError:
-        raise UsageError(
-            "the Dask engine needs dask.distributed: pip install 'newsum[dask]'"
-        ) from None
+    except ImportError as exc:
+        raise missing_module(exc, "the Dask engine") from None
     return distributed
 
 

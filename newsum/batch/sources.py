@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, missing_module
 
 STORY_SUFFIXES = (".txt", ".story", ".html", ".htm")
 
@@ -142,10 +142,8 @@ class DirSource(Source):
 def require_pyarrow() -> Any:
     try:
         import pyarrow.parquet as pq
-    except ImportError:
-        raise UsageError(
-            "Parquet input or output needs pyarrow: pip install 'newsum[parquet]'"
-        ) from None
+    except ImportError as exc:
+        raise missing_module(exc, "Parquet input or output") from None
     return pq
 
 

@@ -2,22 +2,19 @@
 
 Pure apart from a per-process cache of method instances; engines pickle it by reference (spawned
 processes, Dask workers), so it stays a module-level function. Every record goes through
-`read_document` (or `read_html`) and `summarize_document`; nothing here splits or selects.
+`readers.load_document` (the reader of every front end) and `summarize_document`; nothing here
+reads formats, splits or selects.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from ..document import Document
 from ..errors import InputError
-from ..readers import decode, read_document
+from ..readers import load_document, parse_record, record_id
 from .sources import Chunk
-
-_HIGHLIGHT = re.compile(r"(?m)^@highlight\s*$")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class _RecordError(Exception):
@@ -39,29 +36,6 @@ def _method(name: str) -> Any:
     return method
 
 
-def _story_text(data: bytes, name: str) -> str:
-    """A .story file (CNN/DailyMail layout) holds the article, then `@highlight` blocks."""
-    text = decode(data, name)
-    m = _HIGHLIGHT.search(text)
-    return text[: m.start()] if m else text
-
-
-def _html_document(data: bytes, name: str) -> Document:
-    try:
-        from ..html import read_html
-    except ImportError:
-        raise InputError("reading HTML needs newsum.html, which this install lacks") from None
-    try:
-        html = data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # a legacy page: its declared charset, else Windows-1252
-        m = _META_CHARSET.search(data[:8192])
-        try:
-            html = data.decode(m.group(1).decode("ascii") if m else "cp1252", errors="replace")
-        except LookupError:
-            html = data.decode("cp1252", errors="replace")
-    return read_html(html)
-
-
 def _origin(kind: str, item: tuple) -> dict[str, Any]:
     """Where a record came from, and its id as far as known before reading it."""
     if kind == "jsonl":
@@ -77,42 +51,21 @@ def _read_item(kind: str, item: tuple, job: dict[str, Any]) -> tuple[dict[str, A
     if kind == "jsonl":
         lineno, line = item
         try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            info["id"] = _salvage_id(line, job["id_field"])
-            raise _RecordError(info, f"not valid UTF-8 (byte offset {exc.start})") from None
-        try:
-            record = json.loads(text)
-        except ValueError as exc:
-            raise _RecordError(info, f"not valid JSON ({getattr(exc, 'msg', exc)})") from None
-        if not isinstance(record, dict):
-            raise _RecordError(info, "not a JSON object")
-        rid = record.get(job["id_field"])
-        info["id"] = str(lineno) if rid is None else str(rid)
-        story = record.get(job["text_field"])
-        if not isinstance(story, str):
-            why = "has no" if story is None else "has a non-text"
-            raise _RecordError(info, f"record {why} {job['text_field']!r} field")
-        return info, _document(info, story)
+            record = parse_record(line)
+        except InputError as exc:
+            if isinstance(line, bytes) and str(exc).startswith("not valid UTF-8"):
+                info["id"] = _salvage_id(line, job["id_field"])
+            raise _RecordError(info, str(exc)) from None
+        rid = record_id(record, job["id_field"])
+        info["id"] = str(lineno) if rid is None else rid
+        return info, _document(info, record, job=job)
     if kind == "files":
         rel, data, err = item
         if err is not None:
             raise _RecordError(info, err)
-        lower = rel.lower()
-        try:
-            if lower.endswith((".html", ".htm")):
-                return info, _html_document(data, rel)
-            text = _story_text(data, rel) if lower.endswith(".story") else decode(data, rel)
-        except InputError as exc:
-            raise _RecordError(info, _strip_name(str(exc), rel)) from None
-        return info, _document(info, text)
+        return info, _document(info, data, name=rel)
     story = item[2]
-    if isinstance(story, bytes):
-        try:
-            story = decode(story, "")
-        except InputError as exc:
-            raise _RecordError(info, _strip_name(str(exc), "")) from None
-    if not isinstance(story, str):
+    if not isinstance(story, str | bytes):
         raise _RecordError(info, f"row has no {job['text_field']!r} value")
     return info, _document(info, story)
 
@@ -127,14 +80,15 @@ def _salvage_id(line: bytes, id_field: str) -> str | None:
     return None if rid is None else str(rid)
 
 
-def _strip_name(message: str, name: str) -> str:
-    prefix = f"{name}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def _document(info: dict[str, Any], text: str) -> Document:
+def _document(
+    info: dict[str, Any],
+    source: str | bytes | dict[str, Any],
+    name: str = "",
+    job: dict[str, Any] | None = None,
+) -> Document:
+    fields = {"field": job["text_field"], "id_field": job["id_field"]} if job else {}
     try:
-        return read_document(text, meta={"id": info["id"]})
+        return load_document(source, name, meta={"id": info["id"]}, **fields)
     except InputError as exc:
         raise _RecordError(info, str(exc)) from None
 

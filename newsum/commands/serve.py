@@ -67,7 +67,7 @@ def _check_port(host: str, port: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import UsageError
+    from ..errors import UsageError, missing_module
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
@@ -81,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--threads must be at least 1, got {args.threads}")
     try:
         import uvicorn
-    except ImportError:
-        raise UsageError("`newsum serve` needs uvicorn and fastapi: pip install newsum") from None
+    except ImportError as exc:
+        raise missing_module(exc, "`newsum serve`") from None
     # Settings reach the app (in every worker process) through the environment.
     for name, value in (
         ("NEWSUM_TIMEOUT", args.timeout),

@@ -14,7 +14,7 @@ def add_length_options(p: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="at most N sentences (default 3)",
+        help="at most N sentences (default 3; --words/--ratio can only lower a given N)",
     )
     p.add_argument(
         "--words", "-w", type=int, default=None, metavar="N", help="at most N words in total"
@@ -51,13 +51,17 @@ def add_length_options(p: argparse.ArgumentParser) -> None:
 
 
 def length_settings(args: argparse.Namespace) -> dict:
-    sentences = args.sentences
-    if sentences is None and args.words is None and args.ratio is None:
-        sentences = 3
+    """summarize_document's length keywords; the budget is checked here (UsageError)."""
+    from ..budget import Budget
+    from ..select import check_budget
+
+    # A count left out stays None: Budget resolves the default (3 unless --words/--ratio).
+    budget = Budget(args.sentences, args.words, args.ratio)
+    check_budget(budget.sentences, order=args.order)
     return {
-        "sentences": sentences,
-        "words": args.words,
-        "ratio": args.ratio,
+        "sentences": budget.sentences,
+        "words": budget.words,
+        "ratio": budget.ratio,
         "order": args.order,
         "redundancy": args.redundancy,
     }
@@ -109,14 +113,12 @@ def run(args: argparse.Namespace) -> int:
     from ..methods.base import get_method
     from ..readers import iter_items
     from ..render import AtomicOutput, render
-    from ..select import check_budget
     from ..summarizer import default_method, summarize_document
 
     paths = args.paths or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give a file path, or pipe a story into `newsum summarize -`")
     settings = length_settings(args)
-    check_budget(settings["sentences"], settings["words"], settings["ratio"], settings["order"])
     method = get_method(args.method or default_method())
     fmt = args.output_format or "text"
     failed = done = 0

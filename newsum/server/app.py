@@ -1,6 +1,6 @@
 """The FastAPI app: `POST /v1/summarize`, `GET /v1/methods`, `GET /healthz` and the web page.
 
-Every request goes through the library's own path (read_document / read_html ->
+Every request goes through the library's own path (readers.load_document ->
 summarize_document); this module only adds HTTP concerns: a body-size limit enforced while the
 body streams in, a time limit per request (work runs in a thread pool), and JSON errors that
 never carry a traceback.
@@ -27,10 +27,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..budget import Budget
 from ..document import Document, Summary
 from ..errors import InputError, NewsumError, UsageError
 from ..methods.base import Method, get_method, method_classes
-from ..readers import read_document
+from ..readers import load_document, read_document
 from ..summarizer import default_method, summarize_document
 from . import check_route
 
@@ -60,7 +61,9 @@ class SummarizeRequest(BaseModel):
     html: str | None = Field(None, description="A news web page; its story text is extracted.")
     method: str | None = Field(None, description="Scoring method (GET /v1/methods lists them).")
     sentences: int | None = Field(
-        None, description="At most this many sentences (default 3 unless words/ratio given)."
+        None,
+        description="At most this many sentences (default 3 unless words/ratio given); "
+        "words and ratio can only lower a given count.",
     )
     words: int | None = Field(None, description="At most this many words in total.")
     ratio: float | None = Field(None, description="At most this fraction of the sentences.")
@@ -249,26 +252,21 @@ class BodyLimit:
 # ----------------------------------------------------------------------------- the work
 
 
-def _length(req: SummarizeRequest) -> dict[str, Any]:
-    sentences = req.sentences
-    if sentences is None and req.words is None and req.ratio is None:
-        sentences = 3
-    return {"sentences": sentences, "words": req.words, "ratio": req.ratio}
+def _budget(req: SummarizeRequest) -> Budget:
+    return Budget(req.sentences, req.words, req.ratio)
 
 
 def _read(req: SummarizeRequest) -> Document:
     if req.html is not None:
-        from ..html import read_html
-
-        return read_html(req.html)
-    return read_document(req.text or "", req.format)
+        return load_document(req.html, format="html")
+    return load_document(req.text or "", format=req.format)
 
 
 def summarize_request(req: SummarizeRequest, method: Method) -> dict[str, Any]:
     """The JSON answer for one request: the library's Summary plus what the page needs."""
     doc = _read(req)
     summary: Summary = summarize_document(
-        doc, method, order=req.order, redundancy=req.redundancy, **_length(req)
+        doc, method, order=req.order, redundancy=req.redundancy, budget=_budget(req)
     )
     out = summary.to_dict()
     result: dict[str, Any] = {

@@ -1,0 +1,193 @@
+"""Truecasing: the display text of lowercased input, with capitals where the words had them.
+
+Used only for display (`Sentence.text`) of input that `looks_lowercased`; spans, tokens and the
+source text are never changed, nor is cased input. The shipped table
+(`newsum/models/truecase.tsv.gz`, plain text, built once by tools/build_truecase_table.py from
+the `true-case` and `truecase` packages' statistics; notices in models/TRUECASE-NOTICE.txt)
+gives each word seen capitalized in CNN/Daily Mail stories its form (Obama, CNN, McDonald) and
+kind: "1" always shown so, "?" only next to a capitalized word (World Cup); and word pairs that
+override those kinds (New York). Rules add dotted abbreviations (u.s. -> U.S.), `i`, the first
+word of a sentence, of a quotation opened after a colon or comma, after a dateline
+(`(cnn) -- the`), and after a full stop with no space (`said.the`); web addresses keep their case.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from pathlib import Path
+
+TABLE = Path(__file__).parent / "models" / "truecase.tsv.gz"
+PROPAGATE = True
+
+# A word: a dotted abbreviation (u.s), or letters maybe joined by an apostrophe (o'neill).
+_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_](?![^\W\d_])|[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SPLIT = re.compile(f"({_WORD.pattern})")
+# Sentences run together without a space: `said.the`, `there."we` (but not bbc.co.uk).
+_GLUED = frozenset(p + q for p in ".!?" for q in ("", "'", '"', "’", "”"))
+_DOMAIN = frozenset("com co uk org net gov edu int io ly tv fm me info html htm php asp".split())
+# Web and mail addresses keep their case: bbc.co.uk/news, www.example.com, a@b.org.
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*"
+    r"\.(?:com|co\.uk|org|net|gov|edu|io|ly|tv)\b\S*"
+)
+_TLD = re.compile(r"\w\.(?:com|co\.uk|org|net|gov|edu|io|ly|tv)\b")
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+_CLITICS = frozenset({"s", "re", "ll", "d", "ve", "m"})
+_OPENING = "\"'“‘([«"
+# A quotation opened after `:` or `,` usually quotes a whole sentence: `said: "we will …`.
+_QUOTE_START = re.compile(r"[:,]\s+[\"'“‘]$")
+# A dateline before the first sentence's first word: `(cnn) -- the`, `london (reuters) the`.
+_DATELINE = re.compile(
+    r"[^.!?()]{0,60}\([^()]{1,30}\)\s*(?:--|[-—–])?\s*(?=[^\W\d_])|[^.!?]{0,40}(?:--|—)\s*(?=[^\W\d_])"
+)
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, str]:
+    """word -> its kind ("1": usual form, "?": in names only) and form: "1Obama", "?World".
+
+    Strings, not tuples: the garbage collector does not scan 170k strings, it would tuples."""
+    return _load()[0]
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, str], dict[str, str]]:
+    words: dict[str, str] = {}
+    two: dict[str, str] = {}
+    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) == 3:
+                words[cols[0]] = ("1" if cols[2] == "1" else "?") + cols[1]
+            else:
+                two[cols[0]] = cols[1]
+    return words, two
+
+
+def _form(word: str, forms: dict[str, str]) -> str:
+    """The word's kind and form as in the table; kind "-" for a word shown in lower case."""
+    low = word.lower()
+    found = forms.get(low)
+    if found is not None:
+        return found
+    if _DOTTED.fullmatch(low):  # u.s, a.m (the final stop is outside the match)
+        return "1" + low.upper()
+    head, sep, tail = low.rpartition("'") if "'" in low else low.rpartition("’")
+    if sep and tail in _CLITICS:  # obama's, we'll
+        code = _form(head, forms)
+        return code + sep + tail
+    if sep and len(head) == 1 and head in "od":  # o'neill, d'angelo
+        return "1" + head.upper() + sep + tail.capitalize()
+    return "-" + word
+
+
+_MEMO: dict[str, str] = {}  # _form of words not in the table
+
+
+def _remember(word: str, forms: dict[str, str]) -> str:
+    code = _form(word, forms)
+    if len(_MEMO) < 200_000:
+        _MEMO[word] = code
+    return code
+
+
+def _glued(words: list[str], k: int) -> bool:
+    """Word k follows word k-1 and a stop with no space: a new sentence, unless a web address."""
+    return (
+        words[k] not in _DOMAIN
+        and words[k - 1] not in ("www", "http", "https")
+        and (k + 1 >= len(words) or words[k + 1] not in _DOMAIN)
+    )
+
+
+_MEMO: dict[str, tuple[str, bool | None]] = {}  # _form of words not in the table
+
+
+def _remember(word: str, forms: dict[str, tuple[str, bool]]) -> tuple[str, bool | None]:
+    found = _form(word, forms)
+    if len(_MEMO) < 200_000:
+        _MEMO[word] = found
+    return found
+
+
+def _upper_first(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def truecase(text: str) -> str:
+    """`text` (one lowercased sentence) with its words cased as they usually are.
+
+    A word of names only (kind "?" in the table: world, cup, council) is capitalized when a
+    neighbour, with only spaces between, is capitalized (World Cup, Manchester City Council).
+    """
+    forms, two = _load()
+    parts = _SPLIT.split(text)
+    gaps, words = parts[0::2], parts[1::2]  # gaps[k] comes before words[k]; one more gap
+    n = len(words)
+    codes = [forms.get(w) or _MEMO.get(w) or _remember(w, forms) for w in words]
+    found = [(c[1:], True if c[0] == "1" else (False if c[0] == "?" else None)) for c in codes]
+    caps = [usual is True for _, usual in found]
+    addresses = (
+        [m.span() for m in _ADDRESS.finditer(text)]
+        if "@" in text or "www." in text or "://" in text or _TLD.search(text)
+        else []
+    )
+    in_address = [False] * n
+    if addresses:
+        pos = 0
+        for k in range(n):
+            pos += len(gaps[k])
+            in_address[k] = any(a <= pos < b for a, b in addresses)
+            caps[k] = caps[k] and not in_address[k]
+            pos += len(words[k])
+    # joined[k]: only spaces between word k-1 and word k
+    joined = [k > 0 and gaps[k].isspace() for k in range(n)]
+    fixed = [False] * n  # decided by a word pair
+    if two:
+        for k in range(1, n):
+            # Pairs hold a word of the table (a name or a word of names).
+            xy = (
+                two.get(f"{words[k - 1].lower()} {words[k].lower()}")
+                if joined[k] and (found[k][1] is not None or found[k - 1][1] is not None)
+                else None
+            )
+            if xy:
+                for j, v in ((k - 1, xy[0]), (k, xy[1])):
+                    if v != "-" and not fixed[j]:
+                        caps[j], fixed[j] = v == "1", True
+                        if caps[j] and found[j][1] is None:
+                            found[j] = (_upper_first(words[j]), True)
+    changed = PROPAGATE
+    while changed:
+        changed = False
+        for k in range(n):
+            if caps[k] or fixed[k] or in_address[k] or found[k][1] is not False:
+                continue
+            if (joined[k] and caps[k - 1]) or (k + 1 < n and joined[k + 1] and caps[k + 1]):
+                caps[k] = changed = True
+    dateline = _DATELINE.match(text)
+    after_dateline = dateline.end() if dateline and dateline.end() < len(text) else -1
+    out: list[str] = []
+    pos = 0
+    for k in range(n):
+        word, gap = words[k], gaps[k]
+        pos += len(gap)
+        form = found[k][0] if caps[k] else word
+        if in_address[k]:
+            form = word
+        elif word == "i" or word.startswith(("i'", "i’")):
+            form = "I" + word[1:]
+        elif (
+            (k == 0 and not gap.strip(_OPENING + " \t\n-—–"))
+            or pos == after_dateline
+            or (("," in gap or ":" in gap) and _QUOTE_START.search(gap))
+            or (gap in _GLUED and _glued(words, k))
+        ):
+            form = _upper_first(form)
+        out.append(gap)
+        out.append(form)
+        pos += len(word)
+    out.append(gaps[n])
+    return "".join(out)

@@ -1,0 +1,110 @@
+"""Truecasing of lowercased input's display text (newsum.truecase)."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+
+import pytest
+from conftest import DATA, ROOT, SHIPPED_EXAMPLE
+
+import newsum
+from newsum.segment import normalize_space, word_tokens
+from newsum.truecase import TABLE, truecase
+
+FRANK = DATA / "frank_factuality_valid.jsonl.gz"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Acronyms.
+        (
+            "the fbi told cnn that isis fighters had fled, the nhs said.",
+            "The FBI told CNN that ISIS fighters had fled, the NHS said.",
+        ),
+        # A dateline, then the first word of the story; names.
+        (
+            "(cnn) -- the palestinian authority joined the court on wednesday.",
+            "(CNN) -- The Palestinian Authority joined the court on Wednesday.",
+        ),
+        # Names after quotes, the start of a quoted sentence, `i`.
+        (
+            'she said: "obama will visit london, and i will go too."',
+            'She said: "Obama will visit London, and I will go too."',
+        ),
+        ("'obama's plan,' he said.", "'Obama's plan,' he said."),
+        ("“tikrit is ours,” a soldier said.", "“Tikrit is ours,” a soldier said."),
+        # Dotted abbreviations; web addresses keep their case.
+        ("the u.s. said so on bbc.co.uk today.", "The U.S. said so on bbc.co.uk today."),
+        # Sentences run together without a space.
+        ("he left.the police said so.", "He left.The police said so."),
+    ],
+)
+def test_truecase(text: str, expected: str) -> None:
+    assert truecase(text) == expected
+
+
+def test_lowercased_raw_and_tokenized_input_are_truecased_for_display_only() -> None:
+    raw = "isis fighters fled tikrit on monday, iraqi officials said. the fbi is watching."
+    tok = "isis fighters fled tikrit on monday , iraqi officials said .\nthe fbi is watching .\n"
+    for text, fmt in ((raw, "auto"), (tok, "tokenized")):
+        doc = newsum.read_document(text, fmt)
+        assert doc.lowercased
+        assert [s.text for s in doc.sentences] == [
+            "ISIS fighters fled Tikrit on Monday, Iraqi officials said.",
+            "The FBI is watching.",
+        ]
+        for s in doc.sentences:
+            assert s.source == text[s.start : s.end]  # spans still point into the input
+            assert list(s.tokens) == word_tokens(s.source)  # tokens unchanged (lower case)
+
+
+def test_cased_input_is_never_changed() -> None:
+    text = SHIPPED_EXAMPLE.read_text()
+    doc = newsum.read_document(text)
+    assert not doc.lowercased
+    assert [s.text for s in doc.sentences] == [normalize_space(s.source) for s in doc.sentences]
+    mixed = "The iPhone maker said the nhs deal was off. Analysts at the fbi disagreed."
+    assert [s.text for s in newsum.read_document(mixed).sentences] == [
+        "The iPhone maker said the nhs deal was off.",
+        "Analysts at the fbi disagreed.",
+    ]
+
+
+def test_the_table_is_plain_text_and_needs_no_other_package() -> None:
+    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    assert len(lines) > 100_000
+    assert all(len(line.split("\t")) in (2, 3) for line in lines)
+    code = (
+        "import sys\n"
+        "for name in ('pickle', 'true_case', 'truecase', 'nltk'):\n"
+        "    sys.modules[name] = None  # importing any of them now fails\n"
+        "from newsum.truecase import truecase\n"
+        "print(truecase('the fbi and cnn'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "The FBI and CNN"
+
+
+@pytest.mark.skipif(not FRANK.exists(), reason=f"FRANK data not found at {FRANK}")
+def test_lowercased_frank_highlights_are_cased_as_the_originals() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from lowercased_text import display_accuracy, load_articles
+
+    counts = display_accuracy(load_articles(str(FRANK)))
+    assert counts["right"] / counts["words"] >= 0.95
+    assert counts["sentence starts right"] / counts["sentence starts"] >= 0.95
+
+
+def test_lowercased_story_keeps_its_headline_apart() -> None:
+    # `tr A-Z a-z < story.txt`: the headline is the title, as for the cased story.
+    text = SHIPPED_EXAMPLE.read_text()
+    cased, low = newsum.read_document(text), newsum.read_document(text.lower())
+    assert low.lowercased and cased.title
+    assert low.title == cased.title  # "Harbour town votes to keep its ferry after 40-year fight"
+    assert [s.start for s in low.sentences] == [s.start for s in cased.sentences]
