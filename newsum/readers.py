@@ -14,7 +14,7 @@ from pathlib import Path
 from .document import Document, Sentence
 from .errors import InputError
 from .segment import (
-    detokenize,
+    detokenize_many,
     looks_lowercased,
     looks_tokenized,
     normalize_space,
@@ -46,15 +46,17 @@ def read_document(
     if title is None and not tokenized and not lowercased and _is_headline(text, spans):
         title = normalize_space(text[spans[0][0] : spans[0][1]])
         spans = spans[1:]
-    sentences = []
-    for start, end in spans:
-        source = text[start:end]
-        display = (
-            detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
-        )
-        sentences.append(
-            Sentence(len(sentences), start, end, source, display, tuple(word_tokens(display)))
-        )
+    sources = [text[start:end] for start, end in spans]
+    # Display text of every sentence in one pass (features use all of them).
+    if tokenized:
+        displays = detokenize_many(sources, capitalize=lowercased)
+    else:
+        displays = [normalize_space(source) for source in sources]
+    rows = zip(spans, sources, displays, strict=True)
+    sentences = [
+        Sentence(k, start, end, source, display, tuple(word_tokens(display)))
+        for k, ((start, end), source, display) in enumerate(rows)
+    ]
     if not sentences:
         raise InputError("story has no sentences (no letters or digits)")
     return Document(
