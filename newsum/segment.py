@@ -54,11 +54,16 @@ _TOK_ENDERS = frozenset({".", "?", "!", "!!", "?!", "!?", "??", "..", "...."})
 # ----------------------------------------------------------------------------- detection
 
 
+# Punctuation right after a letter or digit, then a space: counted like r"[^\W_][,.!?;:](?:\s|$)"
+# but matched punctuation first, which the regex engine finds far faster.
+_ATTACHED_PUNCT = re.compile(r"[,.!?;:](?<=[^\W_][,.!?;:])(?:\s|$)")
+
+
 def looks_tokenized(text: str) -> bool:
     """True for corpus-style text: punctuation split off as its own token (" , ", " 's ")."""
     sample = text[:50_000]
     detached = len(re.findall(r" [,.!?;:] | 's | n't ", sample))
-    attached = len(re.findall(r"[^\W_][,.!?;:](?:\s|$)", sample))
+    attached = len(_ATTACHED_PUNCT.findall(sample))
     return detached >= 2 and detached > 2 * attached
 
 
