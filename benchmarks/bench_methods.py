@@ -1,7 +1,8 @@
 """Stories/s of each method, end to end (text in, summary out), beside summa's TextRank.
 
 Every method summarizes the same validation stories (the `article` field, 3 sentences) in one
-process: newsum's methods through `newsum.summarize`, and summa's TextRank
+process: newsum's methods through `newsum.summarize` (and the default one through
+`newsum.summarize_many`, the batched entry point), and summa's TextRank
 (`summa.summarizer.summarize(article, words=60)`, its own splitter) as the outside reference of
 the same run. Rates are per CPU second of this process (wall seconds in brackets), which other
 work on a shared machine disturbs less than wall time; `vs summa` is each rate over summa's.
@@ -72,6 +73,15 @@ def main() -> None:
     for fn in fns.values():  # warm caches, the model file and lazy imports
         timed(fn, articles[:20])
     times = {name: timed(fn, articles) for name, fn in fns.items()}
+    # The batched entry point on the same stories, default method.
+    batched = newsum.get_method(default)
+    newsum.summarize_many(articles[:20], batched)
+    cpu, wall = time.process_time(), time.perf_counter()
+    newsum.summarize_many(articles, batched)
+    times[f"newsum {default}, summarize_many"] = (
+        time.process_time() - cpu,
+        time.perf_counter() - wall,
+    )
     n = len(articles)
     base = times.get("summa TextRank (words=60)", (None, None))[0]
     print(f"{n} stories from {args.data} (article text in, 3 sentences out), one process")
