@@ -126,9 +126,11 @@ def summarize_many(
     """`[summarize(t, ...) for t in texts]` with the same results, faster for many stories.
 
     The method is made once, and stories are scored in batches of `BATCH` where the method
-    can (`Method.score_many`: the trained model predicts all their sentences at once). An item
-    may be an already-read Document. `errors="raise"` raises the first story's InputError (as
-    `summarize` would); `errors="return"` puts the InputError in that story's place instead.
+    can (`Method.score_many`: the trained model runs its trees over several stories' sentences
+    at once). An item may be an already-read Document. The result is a list (each Summary
+    keeps its Document): give a large input in chunks, as `batch` does. `errors="raise"`
+    raises the first story's InputError (as `summarize` would); `errors="return"` puts the
+    InputError in that story's place instead.
     """
     if errors not in ("raise", "return"):
         raise ValueError(f"errors must be 'raise' or 'return', not {errors!r}")
