@@ -12,7 +12,7 @@ from .errors import InputError, NewsumError, UsageError
 from .methods.base import Method, available_methods, get_method, register
 from .readers import load_document, read_document
 from .select import Combination, Greedy
-from .summarizer import default_method, summarize, summarize_document
+from .summarizer import default_method, summarize, summarize_document, summarize_many
 
 __version__ = "0.1.0"
 
@@ -38,4 +38,5 @@ __all__ = [
     "register",
     "summarize",
     "summarize_document",
+    "summarize_many",
 ]

@@ -122,7 +122,7 @@ def choose(
     """Candidates of one method for every story, and the seconds it took."""
     from .oracle import greedy_oracle
     from .progress import Progress
-    from .summarizer import summarize_document
+    from .summarizer import BATCH, summarize_many
 
     scorer = None
     if method != ORACLE:
@@ -132,13 +132,18 @@ def choose(
     cands = []
     start = time.perf_counter()
     with Progress(len(stories), f"{method:>10}", enabled=progress or None) as bar:
-        for story in stories:
+        if scorer is not None:  # batched: the same summaries as one story at a time
+            for k in range(0, len(stories), BATCH):
+                docs = [story.document for story in stories[k : k + BATCH]]
+                for doc, summary in zip(
+                    docs, summarize_many(docs, scorer, sentences=sentences), strict=True
+                ):
+                    cands.append(candidate(doc, summary.indices))
+                bar.update(len(docs))
+        for story in stories if scorer is None else ():
             doc = story.document
-            if scorer is None:
-                texts = [s.source for s in doc.sentences]
-                idx = greedy_oracle(texts, story.reference, max_sentences=sentences)
-            else:
-                idx = summarize_document(doc, scorer, sentences=sentences).indices
+            texts = [s.source for s in doc.sentences]
+            idx = greedy_oracle(texts, story.reference, max_sentences=sentences)
             cands.append(candidate(doc, idx))
             bar.update()
     return cands, time.perf_counter() - start

@@ -30,6 +30,29 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)"
 _MIN_PARAGRAPH_WORDS = 8  # a page whose longest paragraph is shorter has no story to summarize
 
 
+# lxml parses a tag in time quadratic in its number of attributes (25k attributes: 18 s), so a
+# start tag with more than MAX_ATTRIBUTES is cut to its bare name before parsing. Only tags
+# longer than 2 * MAX_ATTRIBUTES characters can have that many; the pattern matches no others.
+MAX_ATTRIBUTES = 100
+_LONG_START_TAG = re.compile(r"<([A-Za-z][^\s/>]*+)([^>]{" + str(2 * MAX_ATTRIBUTES) + r",}+)>")
+
+
+def _cut_attributes(m: re.Match[str]) -> str:
+    if len(m.group(2).split()) <= MAX_ATTRIBUTES:
+        return m.group()
+    return f"<{m.group(1)}>"
+
+
+def cap_attributes(html: str) -> str:
+    """`html` with every start tag of more than MAX_ATTRIBUTES attributes stripped of them all.
+
+    Linear time: the scan ends at the last ">", so no unclosed "<" is scanned to the end."""
+    last = html.rfind(">")
+    if last < 0:
+        return html
+    return _LONG_START_TAG.sub(_cut_attributes, html[: last + 1]) + html[last + 1 :]
+
+
 def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
@@ -43,6 +66,7 @@ def extract(html: str, url: str | None = None) -> dict[str, Any]:
 
     if not html or not html.strip():
         raise InputError("HTML page is empty")
+    html = cap_attributes(html)
     try:
         found = trafilatura.bare_extraction(
             html,

@@ -22,6 +22,7 @@ from .document import Document, Sentence
 from .errors import InputError
 from .segment import (
     detokenize,
+    detokenize_many,
     looks_lowercased,
     looks_tokenized,
     normalize_space,
@@ -53,13 +54,21 @@ def read_document(
     if title is None and not tokenized and _is_headline(text, spans):
         title = display_text(text[spans[0][0] : spans[0][1]], False, lowercased)
         spans = spans[1:]
-    sentences = []
-    for start, end in spans:
-        source = text[start:end]
-        display = display_text(source, tokenized, lowercased)
-        sentences.append(
-            Sentence(len(sentences), start, end, source, display, tuple(word_tokens(display)))
-        )
+    sources = [text[start:end] for start, end in spans]
+    # Display text of every sentence in one pass (features use all of them).
+    if tokenized:
+        displays = detokenize_many(sources, capitalize=lowercased)
+    else:
+        displays = [normalize_space(source) for source in sources]
+    if lowercased:
+        from .truecase import truecase
+
+        displays = [truecase(d) for d in displays]
+    rows = zip(spans, sources, displays, strict=True)
+    sentences = [
+        Sentence(k, start, end, source, display, tuple(word_tokens(display)))
+        for k, ((start, end), source, display) in enumerate(rows)
+    ]
     if not sentences:
         raise InputError("story has no sentences (no letters or digits)")
     return Document(

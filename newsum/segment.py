@@ -37,10 +37,14 @@ _DASH_NEIGHBOURS = frozenset(
     should may might must not no also said says who""".split()
 )
 
-_SENT_END_RAW = re.compile(r"(?:\.\.\.|…|[.!?])+[\"'”’)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# A run of sentence-final punctuation, closing quotes/brackets, then a space. Possessive
+# quantifiers and the look-behind (start only at a run's first character) keep it linear: the
+# same matches as `(?:\.\.\.|…|[.!?])+["'”’)\]]*(?=\s)`, which backtracked exponentially.
+_SENT_END_RAW = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
+_NONSPACE_RUN = re.compile(r"\S+")
 _WORD_AFTER = re.compile(r"\s*[\"'“‘(\[]*([^\s\"'“‘(\[]*)")
 _WORD = re.compile(r"[^\W_]+")
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters str.isalnum accepts
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]\.?")
 _WS = re.compile(r"\s+")
 _NONSPACE = re.compile(r"\S+")
@@ -51,19 +55,45 @@ _TOK_ENDERS = frozenset({".", "?", "!", "!!", "?!", "!?", "??", "..", "...."})
 # ----------------------------------------------------------------------------- detection
 
 
+# Punctuation right after a letter or digit, then a space: counted like r"[^\W_][,.!?;:](?:\s|$)"
+# but matched punctuation first, which the regex engine finds far faster.
+_ATTACHED_PUNCT = re.compile(r"[,.!?;:](?<=[^\W_][,.!?;:])(?:\s|$)")
+
+
 def looks_tokenized(text: str) -> bool:
     """True for corpus-style text: punctuation split off as its own token (" , ", " 's ")."""
     sample = text[:50_000]
     detached = len(re.findall(r" [,.!?;:] | 's | n't ", sample))
-    attached = len(re.findall(r"[^\W_][,.!?;:](?:\s|$)", sample))
+    attached = len(_ATTACHED_PUNCT.findall(sample))
     return detached >= 2 and detached > 2 * attached
+
+
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_UPPER = bytes(range(65, 91))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _count_letters(sample: str) -> tuple[int, int]:
+    """(letters, upper-case letters) of `sample`, as str.isalpha/isupper count them per character.
+
+    ASCII is counted by deleting byte classes (C speed); only non-ASCII characters are looked
+    at one by one."""
+    others = _NON_ASCII.findall(sample) if not sample.isascii() else []
+    ascii_bytes = (_NON_ASCII.sub("", sample) if others else sample).encode("ascii")
+    n = len(ascii_bytes)
+    letters = n - len(ascii_bytes.translate(None, _ASCII_LETTERS))
+    upper = n - len(ascii_bytes.translate(None, _ASCII_UPPER))
+    for c in others:
+        if c.isalpha():
+            letters += 1
+        if c.isupper():
+            upper += 1
+    return letters, upper
 
 
 def looks_lowercased(text: str) -> bool:
     """True when (almost) no letters are upper case, as in the CNN/DailyMail corpus files."""
-    sample = text[:50_000]
-    letters = sum(c.isalpha() for c in sample)
-    upper = sum(c.isupper() for c in sample)
+    letters, upper = _count_letters(text[:50_000])
     return letters > 0 and upper <= 0.002 * letters
 
 
@@ -140,7 +170,7 @@ def _lowercased_boundary(seg: str, m: re.Match[str], next_word: str) -> bool | N
     return None
 
 
-def _raw_boundary(seg: str, m: re.Match[str], lowercased: bool = False) -> bool:
+def _raw_boundary(seg: str, m: re.Match[str], rev: list[str], lowercased: bool = False) -> bool:
     after = _WORD_AFTER.match(seg, m.end())
     next_word = after.group(1) if after else ""
     if not next_word:
@@ -153,8 +183,12 @@ def _raw_boundary(seg: str, m: re.Match[str], lowercased: bool = False) -> bool:
     punct = m.group()
     if not punct.startswith(".") or punct.startswith(".."):
         return True
-    before = _WORD_BEFORE.search(seg, 0, m.start())
-    word = before.group(1).lstrip("\"'“‘([") if before else ""
+    # The run of non-space characters ending at the punctuation, read forwards in the reversed
+    # segment (made once per segment): time in the word's length, not the segment's.
+    if not rev:
+        rev.append(seg[::-1])
+    before = _NONSPACE_RUN.match(rev[0], len(seg) - m.start())
+    word = before.group()[::-1].lstrip("\"'“‘([") if before else ""
     if not word:
         return True
     low = word.lower()
@@ -172,8 +206,9 @@ def _raw_boundary(seg: str, m: re.Match[str], lowercased: bool = False) -> bool:
 def _split_raw(text: str, start: int, end: int, lowercased: bool = False) -> Iterator[Span]:
     seg = text[start:end]
     last = 0
+    rev: list[str] = []
     for m in _SENT_END_RAW.finditer(seg):
-        if _raw_boundary(seg, m, lowercased):
+        if _raw_boundary(seg, m, rev, lowercased):
             yield start + last, start + m.end()
             last = m.end()
     yield start + last, end
@@ -182,28 +217,38 @@ def _split_raw(text: str, start: int, end: int, lowercased: bool = False) -> Ite
 # ----------------------------------------------------------------------------- tokenized text
 
 
+# Tokens the tokenized splitter acts on (quotes and sentence enders); all others it passes over.
+_TOK_MARK = re.compile(
+    r"""(?:(?:\.\.\.\.)(?<!\S....)|(?:``|''|\.\.|!!|\?!|!\?|\?\?)(?<!\S..)|["'.?!](?<!\S.))(?!\S)"""
+)
+_NEXT_TOK = re.compile(r"\s*+(\S+)")
+_FIRST_TOK = re.compile(r"\s*+\S")
+_CLOSERS = frozenset({")", "]", "''"})
+
+
 def _split_tokenized(text: str, start: int, end: int) -> Iterator[Span]:
-    toks = [(m.start(), m.end()) for m in _NONSPACE.finditer(text, start, end)]
-    n = len(toks)
+    # Only quote and ender tokens change anything, so the regex jumps from one to the next.
+    seg = text[start:end]
     in_dq = in_sq = False
-    sent_start = 0
-    i = 0
-    while i < n:
-        tok = text[toks[i][0] : toks[i][1]]
+    sent = 0  # where the current sentence's tokens begin (whitespace may come first)
+    pos = 0
+    search, next_tok = _TOK_MARK.search, _NEXT_TOK.match
+    while (m := search(seg, pos)) is not None:
+        tok = m.group()
+        pos = m.end()
         if tok == '"':
             in_dq = not in_dq
         elif tok == "'":
-            if in_sq or not _possessive(text, toks, i):
+            if in_sq or not _possessive_at(seg, m.start(), pos):
                 in_sq = not in_sq
         elif tok == "``":
             in_dq = True
         elif tok == "''":
             in_dq = False
-        elif tok in _TOK_ENDERS:
-            j = i + 1
-            while j < n:  # closing quotes and brackets stay with their sentence
-                nxt = text[toks[j][0] : toks[j][1]]
-                if nxt in _TOK_ENDERS or nxt in (")", "]", "''"):
+        else:  # an ender: closing quotes and brackets stay with their sentence
+            while (nm := next_tok(seg, pos)) is not None:
+                nxt = nm.group(1)
+                if nxt in _TOK_ENDERS or nxt in _CLOSERS:
                     in_dq = in_dq and nxt != "''"
                 elif nxt == '"' and in_dq:
                     in_dq = False
@@ -211,24 +256,29 @@ def _split_tokenized(text: str, start: int, end: int) -> Iterator[Span]:
                     in_sq = False
                 else:
                     break
-                j += 1
-            if j < n:
-                yield toks[sent_start][0], toks[j - 1][1]
-                sent_start = j
-            i = j
-            continue
-        i += 1
-    if sent_start < n:
-        yield toks[sent_start][0], toks[-1][1]
+                pos = nm.end()
+            if nm is None:  # the enders run to the end of the block: one last sentence
+                break
+            first = _FIRST_TOK.match(seg, sent)
+            yield start + first.end() - 1, start + pos
+            sent = pos
+    first = _FIRST_TOK.match(seg, sent)
+    if first is not None:
+        last = len(seg.rstrip())
+        yield start + first.end() - 1, start + last
 
 
-def _possessive(text: str, toks: list[Span], i: int) -> bool:
+def _possessive_at(seg: str, tok_start: int, tok_end: int) -> bool:
     # "civilians ' cars": a lone apostrophe after a plural, followed by a word.
-    if i == 0 or i + 1 >= len(toks):
+    k = tok_start - 1
+    while k >= 0 and seg[k].isspace():
+        k -= 1
+    if k < 0:
         return False
-    prev = text[toks[i - 1][0] : toks[i - 1][1]]
-    nxt = text[toks[i + 1][0] : toks[i + 1][1]]
-    return prev[-1:] in ("s", "z", "x") and nxt[:1].isalnum()
+    after = _FIRST_TOK.match(seg, tok_end)
+    if after is None:
+        return False
+    return seg[k] in ("s", "z", "x") and seg[after.end() - 1].isalnum()
 
 
 # ----------------------------------------------------------------------------- public API
@@ -253,7 +303,7 @@ def split_sentences(
         for s, e in splitter(text, b_start, b_end):
             piece = text[s:e]
             stripped = piece.strip()
-            if not stripped or not any(c.isalnum() for c in stripped):
+            if not stripped or _ALNUM.search(stripped) is None:
                 continue
             lead = len(piece) - len(piece.lstrip())
             spans.append((s + lead, s + lead + len(stripped)))
@@ -300,10 +350,151 @@ _ATTACH_LEFT = frozenset(
 _ATTACH_RIGHT = frozenset({"(", "[", "{", "$", "#", "``", "£", "€"})
 
 
+# detokenize_many works on all sentences at once: each one's tokens joined by single spaces,
+# the sentences joined by "\n". Special tokens (quotes, dashes) are rewritten by one regex pass
+# whose callback keeps the quote state; a token that attaches to its left neighbour gets a
+# _GLUE_LEFT mark, one that attaches to its right a _GLUE_RIGHT mark; a second pass drops every
+# space beside a mark or a plain attaching token, then the marks go. The result is exactly
+# `_detokenize_tokens` (the reference, one token at a time) without a Python loop per token.
+_GLUE_LEFT, _GLUE_RIGHT = "\x01", "\x02"
+# Whole tokens, matched literal first (the regex engine finds literals fast), then a look-back
+# that the character before the token is a space, a line break or the start.
+_SPECIAL_TOK = re.compile(r"""(?:(?:``|''|--)(?<![^ \n]..)|["'-](?<![^ \n].))(?![^ \n])""")
+_LEFT_RE = "|".join(
+    "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in tok)
+    for tok in sorted(_ATTACH_LEFT, key=len, reverse=True)
+)
+_RIGHT_CHARS = "".join(re.escape(t) for t in sorted(_ATTACH_RIGHT) if len(t) == 1)
+# One space: before a left-gluing token (marked, or plain like "," and "n't"), or after a
+# right-gluing one (marked, or a lone "(" "$" ...). It starts with the space and pre-checks the
+# next character, so the regex engine skips quickly over ordinary words.
+_GLUE_SPACE = re.compile(
+    rf" (?:(?=[,.;:!?%)\]}}'nN\x01])(?=\x01|(?:{_LEFT_RE})(?:[ \n]|$))"
+    rf"|(?<=[{_RIGHT_CHARS}\x02] )(?:(?<=\x02 )|(?<![^ \n][{_RIGHT_CHARS}] )))"
+)
+_SPACE_RUN = re.compile(r"[^\S\n]+")
+_EDGE_SPACE = re.compile(r" ?\n ?")
+
+
 def detokenize(text: str, capitalize: bool = False) -> str:
     """Readable form of corpus-style tokens: `iraqi 's` -> `iraqi's`, `( irgc )` -> `(irgc)`,
     quotes -> curly quotes, `miami - dade` -> `miami-dade`; optionally sentence-initial capital."""
-    toks = text.split()
+    return detokenize_many([text], capitalize)[0]
+
+
+def detokenize_many(texts: list[str], capitalize: bool = False) -> list[str]:
+    """`[detokenize(t, capitalize) for t in texts]`, in a few passes over all of them."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if (
+        _GLUE_LEFT in joined
+        or _GLUE_RIGHT in joined
+        or joined.count("\n") != len(texts) - 1  # a line break inside a text
+    ):
+        out = [_detokenize_tokens(t.split()) for t in texts]
+    else:
+        if not _plain_spaced(joined):
+            joined = _EDGE_SPACE.sub("\n", _SPACE_RUN.sub(" ", joined)).strip(" ")
+        if _SPECIAL_TOK.search(joined) is not None:
+            joined = _special_tokens(joined)
+            joined = _GLUE_SPACE.sub("", joined).replace(_GLUE_LEFT, "").replace(_GLUE_RIGHT, "")
+        else:
+            joined = _GLUE_SPACE.sub("", joined)
+        out = joined.split("\n")
+    # Corpus lines often drop the final full stop.
+    out = [r + "." if r[-1:].isalnum() else r for r in out]
+    if capitalize:
+        out = _LONE_I.sub("I", "\n".join(out)).split("\n")
+        out = [
+            r[0].upper() + r[1:] if r[:1].isalpha() else _capitalize_first(r)  # usual case first
+            for r in out
+        ]
+    return out
+
+
+_ODD_SPACE = bytes(c for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
+
+
+def _plain_spaced(joined: str) -> bool:
+    """True when `joined` is ASCII with single spaces only between tokens (the usual case),
+    so the whitespace needs no normalizing."""
+    if not joined.isascii() or "  " in joined or " \n" in joined or "\n " in joined:
+        return False
+    if joined[:1] == " " or joined[-1:] == " ":
+        return False
+    data = joined.encode("ascii")
+    return len(data.translate(None, _ODD_SPACE)) == len(data)
+
+
+_DASH2_TOK = re.compile(r"--(?<![^ \n]..)(?![^ \n])")
+_SQ_DASH_TOK = re.compile(r"['-](?<![^ \n].)(?![^ \n])")
+_DQ_ALT_TOK = re.compile(r"(?:``|'')(?<![^ \n]..)(?![^ \n])")
+# A '"' token, then tokens other than '"' in the same sentence, then the '"' token closing it.
+_DQ_PAIR = re.compile(r""""(?<![^ \n]")((?: (?:[^ \n"][^ \n]*+|"[^ \n]++))*+) "(?![^ \n])""")
+_DQ_TOK = re.compile(r""""(?<![^ \n]")(?![^ \n])""")
+
+
+def _special_tokens(joined: str) -> str:
+    """Quote and dash tokens rewritten and marked for gluing (see detokenize_many)."""
+    if ("``" in joined or "''" in joined) and _DQ_ALT_TOK.search(joined) is not None:
+        # `` and '' too: one token at a time
+        return _SPECIAL_TOK.sub(_SpecialTokens(joined), joined)
+    if "'" in joined or "-" in joined:
+        joined = _SQ_DASH_TOK.sub(_SpecialTokens(joined), joined)
+    if "--" in joined:
+        joined = _DASH2_TOK.sub("—", joined)
+    # '"' alone opens and closes by turns within a sentence: pairs, then an unclosed opener.
+    if '"' in joined:
+        joined = _DQ_PAIR.sub("“" + _GLUE_RIGHT + r"\1 " + _GLUE_LEFT + "”", joined)
+        joined = _DQ_TOK.sub("“" + _GLUE_RIGHT, joined)
+    return joined
+
+
+class _SpecialTokens:
+    """The regex callback for quote and dash tokens of `joined` (sentences split by "\n")."""
+
+    def __init__(self, joined: str) -> None:
+        self.joined = joined
+        self.in_dq = self.in_sq = False
+        self.last = 0  # where the previous quote token was
+
+    def __call__(self, m: re.Match[str]) -> str:
+        tok = m.group()
+        if tok == "--":
+            return "—"
+        joined = self.joined
+        i, j = m.start(), m.end()
+        first = i == 0 or joined[i - 1] == "\n"
+        last = j == len(joined) or joined[j] == "\n"
+        if tok == "-":
+            if first or last:
+                return tok
+            k = joined.rfind(" ", 0, i - 1)
+            k = max(k, joined.rfind("\n", k + 1, i - 1))
+            prev = joined[k + 1 : i - 1]
+            k = joined.find(" ", j + 1)
+            k = len(joined) if k < 0 else k
+            nl = joined.find("\n", j + 1, k)
+            nxt = joined[j + 1 : nl if nl >= 0 else k]
+            return _GLUE_LEFT + "-" + _GLUE_RIGHT if _joins(prev, nxt) else tok
+        if joined.find("\n", self.last, i) >= 0:  # a new sentence: no quote is open
+            self.in_dq = self.in_sq = False
+        self.last = i
+        if tok == "'":
+            if not self.in_sq:
+                if not first and not last and joined[i - 2] in "szx" and joined[j + 1].isalnum():
+                    return _GLUE_LEFT + "'"  # possessive: "civilians ' cars"
+                self.in_sq = True
+                return "‘" + _GLUE_RIGHT
+            self.in_sq = False
+            return _GLUE_LEFT + "’"
+        opening = tok == "``" or (tok == '"' and not self.in_dq)
+        self.in_dq = opening
+        return "“" + _GLUE_RIGHT if opening else _GLUE_LEFT + "”"
+
+
+def _detokenize_tokens(toks: list[str]) -> str:
     out: list[str] = []
     glue_next = False  # the previous token attaches to the right
     in_dq = in_sq = False
@@ -334,12 +525,7 @@ def detokenize(text: str, capitalize: bool = False) -> str:
             out.append(" ")
         out.append(tok)
         glue_next = right
-    result = "".join(out)
-    if result[-1:].isalnum():  # corpus lines often drop the final full stop
-        result += "."
-    if capitalize:
-        result = _capitalize(result)
-    return result
+    return "".join(out)
 
 
 def _possessive_tokens(toks: list[str], i: int) -> bool:
@@ -357,11 +543,16 @@ def _joins(left: str, right: str) -> bool:
     )
 
 
-_LONE_I = re.compile(r"(?<![\w'’])i(?=(?:'|’)(?:m|ll|ve|d)\b|\b(?!['’.-]\w))")
+# A lone "i" (not inside a word, not "i.e."): written with a literal first, which the regex
+# engine searches for quickly; the same matches as (?<![\w'’])i(?=...).
+_LONE_I = re.compile(r"i(?<![\w'’]i)(?=(?:'|’)(?:m|ll|ve|d)\b|\b(?!['’.-]\w))")
 
 
 def _capitalize(text: str) -> str:
-    text = _LONE_I.sub("I", text)
+    return _capitalize_first(_LONE_I.sub("I", text))
+
+
+def _capitalize_first(text: str) -> str:
     for k, c in enumerate(text):
         if c.isalpha():
             return text[:k] + c.upper() + text[k + 1 :]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .budget import Budget
 from .document import Document, Summary, SummarySentence
+from .errors import InputError
 from .methods.base import Method, get_method
 from .readers import read_document
 from .select import Selection, select
@@ -16,6 +18,28 @@ DEFAULT_METHOD = "model"
 def default_method() -> str:
     """The method used when none is named."""
     return DEFAULT_METHOD
+
+
+def _budget(
+    sentences: int | None, words: int | None, ratio: float | None, budget: Budget | None
+) -> Budget:
+    if budget is None:
+        return Budget(sentences, words, ratio)
+    if (sentences, words, ratio) != (None, None, None):
+        raise TypeError("give either budget or sentences/words/ratio, not both")
+    return budget
+
+
+def _resolve(
+    method: str | Method | None, redundancy: bool | None, selection: Selection | None
+) -> tuple[Method, bool, Selection]:
+    """The method instance and its defaults for the settings left unset."""
+    scorer = method if isinstance(method, Method) else get_method(method or default_method())
+    return (
+        scorer,
+        scorer.redundancy if redundancy is None else redundancy,
+        scorer.selection if selection is None else selection,
+    )
 
 
 def summarize_document(
@@ -34,16 +58,20 @@ def summarize_document(
 
     `budget` replaces `sentences`/`words`/`ratio` (give one or the other).
     """
-    if budget is None:
-        budget = Budget(sentences, words, ratio)
-    elif (sentences, words, ratio) != (None, None, None):
-        raise TypeError("give either budget or sentences/words/ratio, not both")
-    scorer = method if isinstance(method, Method) else get_method(method or default_method())
-    if redundancy is None:
-        redundancy = scorer.redundancy
-    if selection is None:
-        selection = scorer.selection
-    scores = scorer.score(doc)
+    budget = _budget(sentences, words, ratio, budget)
+    scorer, redundancy, selection = _resolve(method, redundancy, selection)
+    return _summary(doc, scorer, scorer.score(doc), budget, order, redundancy, selection)
+
+
+def _summary(
+    doc: Document,
+    scorer: Method,
+    scores: Any,
+    budget: Budget,
+    order: str,
+    redundancy: bool,
+    selection: Selection,
+) -> Summary:
     chosen = select(
         doc, scores, budget.max_sentences, budget.words, budget.ratio, order, redundancy, selection
     )
@@ -78,13 +106,14 @@ def summarize(
     redundancy: bool | None = None,
     selection: Selection | None = None,
     format: str = "auto",
+    budget: Budget | None = None,
 ) -> Summary:
     """Extractive summary of one story given as text (raw or corpus-style tokenized).
 
-    `method=None` uses the default method. Length (`newsum.budget.Budget`): at most `sentences`
-    sentences, `words` words and `ratio` of the story's sentences. A given `sentences` is a
-    maximum that `words`/`ratio` can only lower; None means 3 unless `words` or `ratio` is
-    given, which then limit the summary alone. Sentences come in story order
+    `method=None` uses the default method. Length (`newsum.budget.Budget`, or `budget=`): at
+    most `sentences` sentences, `words` words and `ratio` of the story's sentences. A given
+    `sentences` is a maximum that `words`/`ratio` can only lower; None means 3 unless `words`
+    or `ratio` is given, which then limit the summary alone. Sentences come in story order
     unless `order="score"`. `redundancy` switches trigram blocking of repeats on or off; None
     means the method's default (on for every method but `lead`, which is the first k sentences).
     `selection` (`newsum.select.Greedy()` or `Combination(...)`) says how sentences are chosen
@@ -93,5 +122,61 @@ def summarize(
     """
     doc = read_document(text, format)
     return summarize_document(
-        doc, method, sentences, words, ratio, order, redundancy, selection=selection
+        doc, method, sentences, words, ratio, order, redundancy, selection, budget=budget
     )
+
+
+# Stories scored together by summarize_many: enough to share the per-call numpy overhead of a
+# method's batch scorer, few enough to keep memory small.
+BATCH = 64
+
+
+def summarize_many(
+    texts: Iterable[str | Document],
+    method: str | Method | None = None,
+    sentences: int | None = None,
+    words: int | None = None,
+    ratio: float | None = None,
+    *,
+    order: str = "position",
+    redundancy: bool | None = None,
+    selection: Selection | None = None,
+    format: str = "auto",
+    errors: str = "raise",
+    budget: Budget | None = None,
+) -> list[Summary | InputError]:
+    """`[summarize(t, ...) for t in texts]` with the same results, faster for many stories.
+
+    The method is made once, and stories are scored in batches of `BATCH` where the method
+    can (`Method.score_many`: the trained model runs its trees over several stories' sentences
+    at once). An item may be an already-read Document. The result is a list (each Summary
+    keeps its Document): give a large input in chunks, as `batch` does. `errors="raise"`
+    raises the first story's InputError (as `summarize` would); `errors="return"` puts the
+    InputError in that story's place instead.
+    """
+    if errors not in ("raise", "return"):
+        raise ValueError(f"errors must be 'raise' or 'return', not {errors!r}")
+    budget = _budget(sentences, words, ratio, budget)
+    scorer, redundancy, selection = _resolve(method, redundancy, selection)
+    out: list[Summary | InputError] = []
+    batch: list[Document] = []
+
+    def flush() -> None:
+        for doc, scores in zip(batch, scorer.score_many(batch), strict=True):
+            out.append(_summary(doc, scorer, scores, budget, order, redundancy, selection))
+        batch.clear()
+
+    for item in texts:
+        try:
+            doc = item if isinstance(item, Document) else read_document(item, format)
+        except InputError as exc:
+            if errors == "raise":
+                raise
+            flush()
+            out.append(exc)
+            continue
+        batch.append(doc)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return out

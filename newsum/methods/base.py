@@ -35,6 +35,11 @@ class Method:
         """One score per sentence of `doc`; higher means more summary-worthy."""
         raise NotImplementedError
 
+    def score_many(self, docs: list[Document]) -> list[list[float]]:
+        """`[self.score(d) for d in docs]`; a method that can share work across stories
+        overrides it."""
+        return [self.score(d) for d in docs]
+
     def get_params(self) -> dict[str, Any]:
         sig = inspect.signature(type(self).__init__)
         return {p: getattr(self, p) for p in sig.parameters if p != "self"}

@@ -1,0 +1,43 @@
+"""summarize_many gives exactly what summarize gives, story by story, for every method."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SHIPPED_EXAMPLE
+
+import newsum
+
+STORIES = [
+    SHIPPED_EXAMPLE.read_text(encoding="utf-8"),
+    "the storm hit the coast on monday . thousands lost power , officials said . "
+    'schools were closed . " it was terrible , " one resident said . repairs will take weeks .',
+    "Short story. It has three sentences. This is the last one.",
+]
+
+
+@pytest.mark.parametrize("method", newsum.available_methods())
+def test_same_summaries_as_summarize(method: str) -> None:
+    texts = STORIES * 30  # more than one batch
+    many = newsum.summarize_many(texts, method)
+    assert len(many) == len(texts)
+    for text, got in zip(texts, many, strict=True):
+        assert got.to_dict() == newsum.summarize(text, method).to_dict()
+
+
+def test_documents_and_settings_pass_through() -> None:
+    docs = [newsum.read_document(t) for t in STORIES]
+    many = newsum.summarize_many(docs, "textrank", sentences=2, order="score")
+    for doc, got in zip(docs, many, strict=True):
+        want = newsum.summarize_document(doc, "textrank", sentences=2, order="score")
+        assert got.to_dict() == want.to_dict()
+
+
+def test_errors_raise_or_return() -> None:
+    with pytest.raises(newsum.InputError):
+        newsum.summarize_many([STORIES[0], "   "])
+    out = newsum.summarize_many([STORIES[0], "   ", STORIES[2]], "lead", errors="return")
+    assert isinstance(out[1], newsum.InputError)
+    assert str(out[1]) == "story is empty"
+    assert out[2].indices == [0, 1, 2]
+    with pytest.raises(ValueError):
+        newsum.summarize_many(STORIES, errors="ignore")
