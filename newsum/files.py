@@ -27,7 +27,8 @@ from typing import IO, BinaryIO
 
 from .errors import InputError, UsageError
 
-MAX_STORY_BYTES = 16 * 1024 * 1024  # 16 MB: a long story is ~50 KB; beyond this, "too large"
+MAX_STORY_BYTES = 32 * 1024 * 1024  # 32 MB: a long story is ~50 KB; beyond this, "too large"
+MAX_STORY_CHARS = 32 * 1024 * 1024  # the same bound for text that arrives decoded (JSON, API)
 
 _UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -144,6 +145,15 @@ def _decode_as(data: bytes, codec: str, name: str) -> str:
         raise InputError(
             f"{name}: not valid {what} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
+
+
+def story_text(text: str) -> str:
+    """A story's text checked against MAX_STORY_CHARS and cleaned (see clean_text)."""
+    if len(text) > MAX_STORY_CHARS:
+        raise InputError(
+            f"story too large ({len(text):,} characters; the limit is {MAX_STORY_CHARS:,})"
+        )
+    return clean_text(text)
 
 
 def clean_text(text: str) -> str:

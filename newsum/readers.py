@@ -6,11 +6,11 @@ import gzip
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import files
 from .document import Document, Sentence
 from .errors import InputError
 from .segment import (
@@ -38,6 +38,7 @@ def read_document(
         return doc
     if format not in ("auto", "text", "tokenized"):
         raise InputError(f"unknown text format {format!r} (expected auto, text or tokenized)")
+    text = files.story_text(text)  # size limit; lone surrogates and NULs -> U+FFFD
     if not text or not text.strip():
         raise InputError("story is empty")
     tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
@@ -82,20 +83,9 @@ def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
 
 
 def decode(data: bytes, name: str = "input") -> str:
-    """Bytes to text; binary data and invalid UTF-8 are InputErrors naming what is wrong."""
-    head = data[:8192]
-    if b"\x00" in head:
-        raise InputError(f"{name}: looks like binary data, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
-    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > 0.05 * max(1, len(text[:8192])):
-        raise InputError(f"{name}: looks like binary data, not text")
-    return text
+    """Bytes to text (UTF-8, or UTF-16/32 with a BOM); binary data and invalid text are
+    InputErrors naming what is wrong (newsum.files.decode_text)."""
+    return files.decode_text(data, name)
 
 
 @dataclass(slots=True)
@@ -109,23 +99,8 @@ class Item:
 
 
 def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory")
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if path.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{path}: not a valid gzip file ({exc})") from None
-    return data
+    # Regular files only (a FIFO or /dev/zero is refused by type), at most MAX_STORY_BYTES.
+    return files.read_stdin() if path == "-" else files.read_file(path)
 
 
 def _is_jsonl_name(path: str) -> bool:
@@ -181,9 +156,9 @@ def iter_jsonl(
 
 def _open_lines(path: str) -> Iterator[bytes]:
     """Stream a JSONL(.gz) file line by line, undecoded, so a bad line fails alone."""
-    opener = gzip.open if path.endswith(".gz") else open
     try:
-        with opener(path, "rb") as fh:
+        with files.open_regular(path) as raw:
+            fh = gzip.GzipFile(fileobj=raw, mode="rb") if path.endswith(".gz") else raw
             yield from fh
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None

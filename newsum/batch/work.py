@@ -112,8 +112,11 @@ def _read_item(kind: str, item: tuple, job: dict[str, Any]) -> tuple[dict[str, A
             story = decode(story, "")
         except InputError as exc:
             raise _RecordError(info, _strip_name(str(exc), "")) from None
-    if not isinstance(story, str):
+    if story is None:
         raise _RecordError(info, f"row has no {job['text_field']!r} value")
+    if not isinstance(story, str):
+        kind = type(story).__name__
+        raise _RecordError(info, f"row's {job['text_field']!r} value is not text ({kind})")
     return info, _document(info, story)
 
 
