@@ -15,7 +15,7 @@ from serving import Server, code_points
 
 import newsum
 from newsum.server import app as app_module
-from newsum.server.pool import JobError, Saturated, WorkerPool
+from newsum.server.pool import JobError, Saturated, WorkerCrashed, WorkerPool
 from newsum.server.work import utf16_offsets
 
 STORY = (Path(app_module.__file__).parent / "static" / "sample.txt").read_text(encoding="utf-8")
@@ -57,6 +57,21 @@ def test_a_job_error_comes_back_as_data():
             with pytest.raises(JobError) as err:
                 await pool.run(int, "x", deadline=time.monotonic() + 30)
             assert err.value.kind == "ValueError" and "invalid literal" in err.value.message
+        finally:
+            pool.close()
+
+    _run(scenario())
+
+
+def test_a_worker_that_dies_is_replaced():
+    async def scenario():
+        pool = WorkerPool(1)
+        pool.start()
+        try:
+            with pytest.raises(WorkerCrashed):
+                await pool.run(os._exit, 3, deadline=time.monotonic() + 30)
+            assert pool.stats().replaced == 1
+            assert await pool.run(divmod, 7, 2, deadline=time.monotonic() + 30) == (3, 1)
         finally:
             pool.close()
 
@@ -252,6 +267,14 @@ def test_lone_surrogates_and_nuls_become_replacement_characters(local):
     assert "\ufffd" in text and "\x00" not in text
     assert len(text) == len(json.loads(raw)["text"])  # one for one: offsets unchanged
     assert any("\ufffd" in s["text"] for s in body["sentences"])
+
+
+def test_lone_surrogates_in_html_are_not_a_500(local):
+    page = (Path(__file__).parent / "fixtures" / "news_flood_barrier.html").read_text()
+    raw = json.dumps({"html": page}).replace("Riverside", "River\\ud800side", 2)
+    resp = local.post("/v1/summarize", content=raw, headers={"content-type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    assert "\ufffd" in resp.json()["text"] + (resp.json()["title"] or "")
 
 
 def test_every_response_has_security_headers(local):

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from collections import deque
@@ -50,6 +51,8 @@ class JobError(Exception):
 
 def _worker_main(conn: Connection, warm: Callable[[], None] | None) -> None:
     """A worker's loop: receive (function, args), answer ("ok", result) or ("error", ...)."""
+    # Ctrl-C reaches the whole process group: the server stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm is not None:
         with contextlib.suppress(Exception):
             warm()
