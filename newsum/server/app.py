@@ -41,8 +41,16 @@ from .work import method_list, summarize_request, warm_up
 log = logging.getLogger("newsum.server")
 
 STATIC_DIR = Path(__file__).parent / "static"
-# Status and error message for each kind of error a job can raise in its worker.
-_JOB_ERRORS = {"UsageError": 400, "InputError": 422, "MemoryError": 500}
+# The HTTP status of each error newsum raises on purpose (the message is meant for the client).
+_JOB_ERRORS = {"UsageError": 400, "InputError": 422, "NewsumError": 422}
+
+
+def _job_error(exc: JobError) -> JSONResponse:
+    if exc.kind in _JOB_ERRORS:
+        return error_response(_JOB_ERRORS[exc.kind], exc.message)
+    if exc.kind == "MemoryError":
+        return error_response(500, "out of memory while summarizing; send a shorter story")
+    return error_response(500, "internal error (the server log has the details)")
 
 
 # ----------------------------------------------------------------------------- errors
@@ -230,13 +238,8 @@ def create_app(
             response = error_response(503, "the server is busy (every worker and the queue)")
             response.headers["Retry-After"] = "1"
             return response
-        except JobError as exc:
-            status = _JOB_ERRORS.get(exc.kind, 422 if exc.kind.endswith("Error") else 500)
-            if exc.kind == "MemoryError":
-                return error_response(500, "out of memory while summarizing; send a shorter story")
-            if status == 500 or exc.kind not in ("UsageError", "InputError", "NewsumError"):
-                return error_response(500, "internal error (the server log has the details)")
-            return error_response(status, exc.message)
+        except JobError as exc:  # the work raised in its worker: only newsum's errors are shown
+            return _job_error(exc)
         except WorkerCrashed:
             log.error("a worker process died while summarizing; it was replaced")
             return error_response(500, "internal error (the worker stopped; it was replaced)")
