@@ -23,6 +23,7 @@ import stat
 import sys
 import tempfile
 import zlib
+from collections.abc import Iterator
 from typing import IO, BinaryIO
 
 from .errors import InputError, UsageError
@@ -102,6 +103,25 @@ def read_file(path: str | os.PathLike, limit: int = MAX_STORY_BYTES) -> bytes:
 
 def read_stdin(limit: int = MAX_STORY_BYTES) -> bytes:
     return read_limited(sys.stdin.buffer, "<stdin>", limit)
+
+
+def bounded_lines(fh: IO[bytes], limit: int = MAX_STORY_BYTES) -> Iterator[bytes | None]:
+    """The lines of a binary stream; a line over `limit` bytes yields None in its place (it is
+    skipped without being held in memory, so one endless line cannot fill it)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def too_long(where: str) -> str:
+    return f"{where}: line too large (over the {_mb(MAX_STORY_BYTES)} limit for one story)"
 
 
 def gunzip(data: bytes, name: str, limit: int = MAX_STORY_BYTES) -> bytes:

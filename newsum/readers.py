@@ -118,13 +118,16 @@ def _looks_jsonl(text: str) -> bool:
 
 
 def iter_jsonl(
-    lines: Iterable[str | bytes], name: str, field: str = "article", id_field: str = "id"
+    lines: Iterable[str | bytes | None], name: str, field: str = "article", id_field: str = "id"
 ) -> Iterator[Item]:
     """One Item per non-blank line; a bad line becomes an Item with an error and its line number."""
     for lineno, line in enumerate(lines, 1):
+        where = f"{name}:{lineno}"
+        if line is None:  # over the size limit (files.bounded_lines)
+            yield Item(where, error=files.too_long(where))
+            continue
         if not line.strip():
             continue
-        where = f"{name}:{lineno}"
         if isinstance(line, bytes):
             try:
                 line = line.decode("utf-8")
@@ -159,7 +162,7 @@ def _open_lines(path: str) -> Iterator[bytes]:
     try:
         with files.open_regular(path) as raw:
             fh = gzip.GzipFile(fileobj=raw, mode="rb") if path.endswith(".gz") else raw
-            yield from fh
+            yield from files.bounded_lines(fh)
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
 

@@ -207,10 +207,27 @@ def test_batch_walks_a_tree_1100_levels_deep(tmp_path):
         Path("story.txt").write_text(STORY)
     finally:
         os.chdir(tmp_path)
-    res = batch("deep", "out.jsonl", "-j", "1", "--method", "lead", cwd=tmp_path)
+    try:
+        res = batch("deep", "out.jsonl", "-j", "1", "--method", "lead", cwd=tmp_path)
+    finally:
+        _remove_deep(folder, 1100, tmp_path)
     assert res.returncode == 0, res.stderr[-500:]
     (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert record["id"] == "d/" * 1100 + "story.txt"
+
+
+def _remove_deep(folder: Path, depth: int, back: Path) -> None:
+    """shutil.rmtree (and so pytest's clean-up) recurses once per level: remove it by hand."""
+    os.chdir(folder)
+    try:
+        for _ in range(depth):
+            os.chdir("d")
+        os.unlink("story.txt")
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(back)
 
 
 def test_batch_parquet_text_column_that_is_not_a_string(tmp_path):
@@ -232,3 +249,25 @@ def test_batch_lone_surrogates_come_out_as_replacement_characters(tmp_path):
     assert res.returncode == 0, res.stderr
     raw = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
     assert "\\ud800" not in raw
+
+
+def _jsonl_with_a_huge_line(path: Path) -> None:
+    with open(path, "wb") as fh:
+        fh.write(json.dumps({"id": "a", "article": STORY}).encode() + b"\n")
+        fh.write(b'{"id": "huge", "article": "' + b"word " * (MAX_STORY_BYTES // 5 + 10) + b'"}\n')
+        fh.write(json.dumps({"id": "c", "article": STORY}).encode() + b"\n")
+
+
+def test_a_jsonl_line_over_the_limit_is_a_record_error(tmp_path):
+    path = tmp_path / "in.jsonl"
+    _jsonl_with_a_huge_line(path)
+    proc = cli("summarize", str(path), "--json", "-m", "lead")
+    assert proc.returncode == 1, proc.stderr
+    assert f"{path}:2: line too large" in proc.stderr and "Traceback" not in proc.stderr
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["a", "c"]
+    res = batch("in.jsonl", "out.jsonl", "-j", "1", "--method", "lead", cwd=tmp_path)
+    assert res.returncode == 1, res.stderr
+    out = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert out == ["a", "c"]
+    (error,) = map(json.loads, (tmp_path / "out.jsonl.errors.jsonl").read_text().splitlines())
+    assert error["line"] == 2 and error["error"].startswith("line too large")

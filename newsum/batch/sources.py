@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ..errors import InputError, UsageError
-from ..files import MAX_STORY_BYTES, check_regular, read_file
+from ..files import MAX_STORY_BYTES, bounded_lines, check_regular, read_file
 
 STORY_SUFFIXES = (".txt", ".story", ".html", ".htm")
 
@@ -67,7 +67,7 @@ class JsonlSource(Source):
         self._raw: IO[bytes] | None = None
         self._finished = False
 
-    def items(self) -> Iterator[tuple[int, bytes]]:
+    def items(self) -> Iterator[tuple[int, bytes | None]]:
         lineno = 0
         try:
             with open(self.path, "rb") as raw:
@@ -75,8 +75,9 @@ class JsonlSource(Source):
                 gz = raw.read(2) == b"\x1f\x8b"
                 raw.seek(0)
                 fh: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
-                for lineno, line in enumerate(fh, 1):  # noqa: B007  (lineno used in the error)
-                    if not line.isspace():
+                # A line over MAX_STORY_BYTES comes as None: a record error, never in memory.
+                for lineno, line in enumerate(bounded_lines(fh), 1):  # noqa: B007
+                    if line is None or not line.isspace():
                         yield lineno, line
             self._finished = True
         except (OSError, EOFError) as exc:
@@ -221,7 +222,7 @@ def open_source(path: str, id_field: str = "id", text_field: str = "article") ->
 def _feed(h: Any, kind: str, item: tuple) -> None:
     if kind == "jsonl":
         h.update(b"%d\n" % item[0])
-        h.update(item[1])
+        h.update(item[1] if item[1] is not None else b"\0line too large")
     elif kind == "files":
         rel, data, err = item
         h.update(rel.encode("utf-8", "surrogateescape") + b"\0")

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..document import Document
 from ..errors import InputError
+from ..files import too_long
 from ..readers import decode, read_document
 from .sources import Chunk
 
@@ -76,6 +77,8 @@ def _read_item(kind: str, item: tuple, job: dict[str, Any]) -> tuple[dict[str, A
     info = _origin(kind, item)
     if kind == "jsonl":
         lineno, line = item
+        if line is None:  # over the size limit (newsum.files.bounded_lines)
+            raise _RecordError(info, too_long("line").removeprefix("line: "))
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as exc:
