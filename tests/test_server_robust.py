@@ -295,6 +295,27 @@ def test_every_response_has_security_headers(local):
         assert "http" not in csp  # no other host is ever allowed
 
 
+def test_security_headers_on_413_and_on_a_crash():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    app = app_module.create_app(max_body=1000)
+
+    @app.get("/crash")
+    async def crash():
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for resp in (c.post("/v1/summarize", json={"text": "x" * 2000}), c.get("/crash")):
+            assert resp.status_code in (413, 500)
+            assert resp.headers["x-content-type-options"] == "nosniff"
+            assert "default-src 'none'" in resp.headers["content-security-policy"]
+            assert "Traceback" not in resp.text
+
+
 def test_redoc_and_docs_load_nothing_from_another_host(local):
     for path in ("/docs", "/redoc"):
         html = local.get(path).text

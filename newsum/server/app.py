@@ -287,5 +287,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(BodyLimit, max_bytes=max_body)
-    app.add_middleware(SecurityHeaders)
+    # Outermost, around Starlette's own error middleware too: even a crash's 500 has the headers.
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())  # type: ignore[method-assign]
     return app
