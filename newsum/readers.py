@@ -157,7 +157,7 @@ def iter_jsonl(
         yield Item(where, document=doc, record_id=rid)
 
 
-def _open_lines(path: str) -> Iterator[bytes]:
+def _open_lines(path: str) -> Iterator[bytes | None]:
     """Stream a JSONL(.gz) file line by line, undecoded, so a bad line fails alone."""
     try:
         with files.open_regular(path) as raw:

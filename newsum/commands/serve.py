@@ -11,9 +11,8 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         "serve",
         parents=[parent],
         help="serve the HTTP API and the web page",
-        description="Serve POST /v1/summarize, GET /v1/methods, GET /healthz, GET /readyz, the "
-        "API docs "
-        "(/docs) and the web page (/) with uvicorn. Everything is served locally.",
+        description="Serve POST /v1/summarize, GET /v1/methods, GET /healthz, GET /readyz, "
+        "the API docs (/docs) and the web page (/) with uvicorn. Everything is served locally.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
