@@ -2,9 +2,13 @@
 
 Each client is a thread with its own keep-alive HTTP connection that posts the same story to
 POST /v1/summarize as fast as it is answered. Prints requests/s, latency percentiles, the error
-count and the server's memory (RSS) before and after the load. Loopback only.
+count and the server's memory (RSS, the server and all its processes) before and after the load.
+With --worst N, N more clients post worst-case stories (thousands of one-word sentences on one
+line) at the same time; the figures are then those of the normal clients, with the worst-case
+answers counted by status. Loopback only; every loop ends at --seconds.
 
     python benchmarks/bench_serve.py --clients 16 --seconds 20 --story story.txt
+    python benchmarks/bench_serve.py --clients 16 --seconds 20 --worst 4 --timeout 5
     python benchmarks/bench_serve.py --url http://127.0.0.1:8000 --pid 1234   # a running server
 """
 
@@ -28,15 +32,26 @@ SAMPLE = Path(__file__).resolve().parents[1] / "newsum" / "server" / "static" / 
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 
 
+def _descendants(pid: int) -> list[int]:
+    """The process and all its descendants (worker pools fork grandchildren)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [
+                    int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split()
+                ]
+        except OSError:
+            pass
+    return found
+
+
 def rss_kib(pid: int) -> dict[str, int]:
-    """Resident memory now and at its peak (VmRSS / VmHWM, KiB) of a process and its children."""
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    out = {"rss": 0, "peak": 0}
+    """Resident memory now and at its peak (VmRSS / VmHWM, KiB) of a process and descendants."""
+    pids = _descendants(pid)
+    out = {"rss": 0, "peak": 0, "pss": 0, "processes": len(pids)}
     for p in pids:
         try:
             status = Path(f"/proc/{p}/status").read_text()
@@ -47,10 +62,16 @@ def rss_kib(pid: int) -> dict[str, int]:
                 out["rss"] += int(line.split()[1])
             elif line.startswith("VmHWM:"):
                 out["peak"] += int(line.split()[1])
+        try:  # PSS shares copy-on-write pages (forked workers) out fairly: the real total
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    out["pss"] += int(line.split()[1])
+        except OSError:
+            pass
     return out
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, timeout: float | None = None) -> subprocess.Popen:
     cmd = [
         sys.executable,
         "-m",
@@ -66,6 +87,8 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "--log-level",
         "warning",
     ]
+    if timeout is not None:
+        cmd += ["--timeout", str(timeout)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -89,11 +112,15 @@ def free_port() -> int:
 class Client(threading.Thread):
     """Posts `body` until `stop_at`, recording each latency (s) and each error."""
 
-    def __init__(self, host: str, port: int, body: bytes, stop_at: float) -> None:
+    def __init__(
+        self, host: str, port: int, body: bytes, stop_at: float, worst: bool = False
+    ) -> None:
         super().__init__(daemon=True)
         self.host, self.port, self.body, self.stop_at = host, port, body, stop_at
+        self.worst = worst  # a worst-case client: count answers by status, no error
         self.latencies: list[float] = []
         self.errors: list[str] = []
+        self.statuses: dict[int, int] = {}
 
     def run(self) -> None:
         conn = None
@@ -107,7 +134,11 @@ class Client(threading.Thread):
                 resp = conn.getresponse()
                 data = resp.read()
                 elapsed = time.perf_counter() - started
-                if resp.status != 200 or not json.loads(data).get("sentences"):
+                if self.worst:
+                    self.statuses[resp.status] = self.statuses.get(resp.status, 0) + 1
+                    if resp.status == 503:
+                        time.sleep(0.2)  # as a client honouring Retry-After would, roughly
+                elif resp.status != 200 or not json.loads(data).get("sentences"):
                     self.errors.append(f"HTTP {resp.status}: {data[:120]!r}")
                 else:
                     self.latencies.append(elapsed)
@@ -142,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--method", default=None, help="method to ask for (default: server's)")
     ap.add_argument("--sentences", type=int, default=3)
     ap.add_argument("--warmup", type=float, default=2.0, help="seconds of load before measuring")
+    ap.add_argument("--worst", type=int, default=0, help="worst-case clients mixed in (default 0)")
+    ap.add_argument(
+        "--worst-sentences",
+        type=int,
+        default=8000,
+        help="one-word sentences on one line in a worst-case story (default 8000)",
+    )
+    ap.add_argument("--timeout", type=float, default=None, help="--timeout of the server started")
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
     if args.clients < 1 or not 0 < args.seconds <= 600:
@@ -155,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         host, port, pid = parsed.hostname, parsed.port or 80, args.pid
     else:
         host, port = "127.0.0.1", free_port()
-        proc = start_server(port, args.workers)
+        proc = start_server(port, args.workers, args.timeout)
         pid = proc.pid
 
     story = Path(args.story).read_text(encoding="utf-8")
@@ -163,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.method:
         request["method"] = args.method
     body = json.dumps(request).encode()
+    worst_story = " ".join(f"Word{i}." for i in range(args.worst_sentences))
+    worst_body = json.dumps({"text": worst_story}).encode()
     try:
         mem_start = rss_kib(pid) if pid else None
         if args.warmup > 0:
@@ -177,10 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         mem_before = rss_kib(pid) if pid else None
         stop_at = time.perf_counter() + args.seconds
         clients = [Client(host, port, body, stop_at) for _ in range(args.clients)]
+        worst = [Client(host, port, worst_body, stop_at, worst=True) for _ in range(args.worst)]
         started = time.perf_counter()
-        for c in clients:
+        for c in worst + clients:
             c.start()
-        for c in clients:
+        for c in clients + worst:
             c.join(args.seconds + 60)
         wall = time.perf_counter() - started
         mem_after = rss_kib(pid) if pid else None
@@ -191,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
 
     lat = [x for c in clients for x in c.latencies]
     errors = [e for c in clients for e in c.errors]
+    worst_statuses: dict[str, int] = {}
+    for c in worst:
+        for status, n in c.statuses.items():
+            worst_statuses[str(status)] = worst_statuses.get(str(status), 0) + n
+        for e in c.errors:
+            worst_statuses[e.split(":")[0]] = worst_statuses.get(e.split(":")[0], 0) + 1
     figures = {
         "clients": args.clients,
         "seconds": round(wall, 2),
@@ -204,10 +252,15 @@ def main(argv: list[str] | None = None) -> int:
         "max_ms": round(max(lat, default=float("nan")) * 1000, 1),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
         "errors": len(errors),
+        "worst_clients": args.worst,
+        "worst_story_chars": len(worst_story) if args.worst else None,
+        "worst_answers": worst_statuses,
+        "server_processes": mem_after["processes"] if mem_after else None,
         "rss_start_mib": round(mem_start["rss"] / 1024, 1) if mem_start else None,
         "rss_before_mib": round(mem_before["rss"] / 1024, 1) if mem_before else None,
         "rss_after_mib": round(mem_after["rss"] / 1024, 1) if mem_after else None,
         "rss_peak_mib": round(mem_after["peak"] / 1024, 1) if mem_after else None,
+        "pss_after_mib": round(mem_after["pss"] / 1024, 1) if mem_after else None,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
     }
@@ -224,11 +277,18 @@ def main(argv: list[str] | None = None) -> int:
             f"p99 {figures['p99_ms']}  max {figures['max_ms']}"
         )
         print(f"  errors        {figures['errors']}")
+        if args.worst:
+            print(
+                f"  worst-case    {args.worst} clients, {len(worst_story)} chars each: answers "
+                + ", ".join(f"{k}: {v}" for k, v in sorted(worst_statuses.items()))
+            )
         if mem_before:
             print(
                 f"  server RSS    at start {figures['rss_start_mib']} MiB  before load "
                 f"{figures['rss_before_mib']} MiB  after "
-                f"{figures['rss_after_mib']} MiB  (peak {figures['rss_peak_mib']} MiB)"
+                f"{figures['rss_after_mib']} MiB  (peak {figures['rss_peak_mib']} MiB, "
+                f"{figures['server_processes']} processes; "
+                f"PSS after {figures['pss_after_mib']} MiB)"
             )
         for e in errors[:5]:
             print("  error:", e)

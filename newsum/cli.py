@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -64,11 +65,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # writing the output failed: a full disk (/dev/full), an I/O error
+        if args.debug:
+            raise
+        _park_stdout()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsum: error: {where}cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     except MemoryError:
         if args.debug:
             raise
         print("newsum: error: out of memory (input too large)", file=sys.stderr)
         return 2
+
+
+def _park_stdout() -> None:
+    """Point stdout at /dev/null so the exit-time flush of what is left cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

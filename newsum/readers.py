@@ -12,12 +12,12 @@ import gzip
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import files
 from .document import Document, Sentence
 from .errors import InputError
 from .segment import (
@@ -46,6 +46,7 @@ def read_document(
         return doc
     if format not in ("auto", "text", "tokenized"):
         raise InputError(f"unknown text format {format!r} (expected auto, text or tokenized)")
+    text = files.story_text(text)  # size limit; lone surrogates and NULs -> U+FFFD
     if not text or not text.strip():
         raise InputError("story is empty")
     tokenized = looks_tokenized(text) if format == "auto" else format == "tokenized"
@@ -106,27 +107,13 @@ def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
 
 
 def decode(data: bytes, name: str = "input") -> str:
-    """Bytes to text; binary data and invalid UTF-8 are InputErrors naming what is wrong."""
-    try:
-        return _decode(data)
-    except InputError as exc:
-        raise InputError(f"{name}: {exc}") from None
+    """Bytes to text (UTF-8, or UTF-16/32 with a BOM); binary data and invalid text are
+    InputErrors naming what is wrong (newsum.files.decode_text)."""
+    return files.decode_text(data, name)
 
 
 def _decode(data: bytes) -> str:
-    head = data[:8192]
-    if b"\x00" in head:
-        raise InputError("looks like binary data, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
-    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > 0.05 * max(1, len(text[:8192])):
-        raise InputError("looks like binary data, not text")
-    return text
+    return files.decode_text(data, "")
 
 
 # ----------------------------------------------------------------------------- one reader
@@ -138,13 +125,11 @@ HTML_SUFFIXES = (".html", ".htm")
 
 
 def gunzip(data: bytes) -> bytes:
-    """The data, decompressed when it starts with gzip's magic bytes (whatever its name)."""
+    """The data, decompressed when it starts with gzip's magic bytes (whatever its name), at
+    most files.MAX_STORY_BYTES of it."""
     if not data.startswith(GZIP_MAGIC):
         return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError) as exc:
-        raise InputError(f"not a valid gzip file ({exc})") from None
+    return files.gunzip(data, "")
 
 
 def story_text(text: str) -> str:
@@ -250,17 +235,8 @@ class Item:
 
 
 def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory")
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    # Regular files only (a FIFO or /dev/zero is refused by type), at most MAX_STORY_BYTES.
+    data = files.read_stdin() if path == "-" else files.read_file(path)
     try:
         return gunzip(data)
     except InputError as exc:
@@ -282,13 +258,16 @@ def _looks_jsonl(text: str) -> bool:
 
 
 def iter_jsonl(
-    lines: Iterable[str | bytes], name: str, field: str = "article", id_field: str = "id"
+    lines: Iterable[str | bytes | None], name: str, field: str = "article", id_field: str = "id"
 ) -> Iterator[Item]:
     """One Item per non-blank line; a bad line becomes an Item with an error and its line number."""
     for lineno, line in enumerate(lines, 1):
+        where = f"{name}:{lineno}"
+        if line is None:  # over the size limit (files.bounded_lines)
+            yield Item(where, error=files.too_long(where))
+            continue
         if not line.strip():
             continue
-        where = f"{name}:{lineno}"
         try:
             record = parse_record(line)
         except InputError as exc:
@@ -305,17 +284,21 @@ def iter_jsonl(
 
 def open_lines(path: str) -> Iterator[bytes]:
     """Stream a JSONL file line by line, undecoded, so a bad line fails alone; gzip-compressed
-    or not by its magic bytes. A missing file or folder is an InputError."""
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path}: is a directory")
-    if not p.exists():
-        raise InputError(f"{path}: no such file")
+    or not by its magic bytes. A missing file, a folder, a special file or a line over the size
+    limit is an InputError."""
+    for lineno, line in enumerate(_bounded_lines(path), 1):
+        if line is None:
+            raise InputError(files.too_long(f"{path}:{lineno}"))
+        yield line
+
+
+def _bounded_lines(path: str) -> Iterator[bytes | None]:
+    """open_lines, with a line over the size limit given as None (skipped, never in memory)."""
     try:
-        with open(path, "rb") as raw:
+        with files.open_regular(path) as raw:
             gz = raw.read(2) == GZIP_MAGIC
             raw.seek(0)
-            yield from (gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw)
+            yield from files.bounded_lines(gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw)
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
 
@@ -371,7 +354,7 @@ def iter_items(
         by_name = path != "-" and (format == "jsonl" or (format == "auto" and _is_jsonl_name(path)))
         if by_name and Path(path).is_file():
             try:
-                yield from iter_jsonl(open_lines(path), name, field)
+                yield from iter_jsonl(_bounded_lines(path), name, field)
             except InputError as exc:
                 yield Item(name, error=str(exc))
             continue

@@ -11,6 +11,11 @@ import time
 import httpx
 
 
+def code_points(sentences: list[dict]) -> list[dict]:
+    """API sentences without their UTF-16 offsets: comparable with the library's Summary."""
+    return [{k: v for k, v in s.items() if k not in ("start16", "end16")} for s in sentences]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

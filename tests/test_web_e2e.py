@@ -246,3 +246,53 @@ def test_download_and_copy_buttons(server, browser, tmp_path):
         "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERR ' + e))"
     )
     assert copied == txt
+
+
+ASTRAL_STORY = (
+    "😀😀😀😀😀 Storm hits the coast on Monday. 🌊🌊🌊🌊🌊🌊 Thousands of homes lost power on "
+    "Monday night after the storm brought down lines across the county. 𝔗𝔥𝔢 mayor said crews "
+    "would work through the week to restore supplies to every street. 👩‍👩‍👧 Schools will stay "
+    "closed until Thursday while engineers check the buildings for damage. 🇬🇧 Officials asked "
+    "residents to avoid the flooded roads near the river. 𝄞 The national weather service "
+    "expects more rain on Wednesday."
+)
+
+
+def test_highlights_are_right_after_emoji_and_astral_characters(server, browser):
+    """The page slices with UTF-16 offsets: no shift, no split character after an emoji."""
+    wait = _summarize_on_page(browser, server, "textrank", 3)
+    # ChromeDriver cannot type characters outside the BMP: set the box as a paste would.
+    browser.execute_script(
+        "const box = document.getElementById('story');"
+        "box.value = arguments[0]; box.dispatchEvent(new Event('input'));",
+        ASTRAL_STORY,
+    )
+    browser.find_element(By.ID, "submit").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#story-view mark.hl")) == 3)
+    api = httpx.post(
+        server + "/v1/summarize",
+        json={"text": ASTRAL_STORY, "method": "textrank", "sentences": 3},
+    ).json()
+    marks = browser.find_elements(By.CSS_SELECTOR, "#story-view mark.hl")
+    shown = [m.get_attribute("textContent") for m in marks]
+    assert shown == [ASTRAL_STORY[s["start"] : s["end"]] for s in api["sentences"]]
+    assert all("\ufffd" not in text for text in shown)
+    assert any(s["start16"] != s["start"] for s in api["sentences"])
+    view = browser.find_element(By.ID, "story-view").get_attribute("textContent")
+    assert view == ASTRAL_STORY
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_load_nothing_from_another_host(server, browser, path):
+    browser.get(server + path)
+    wait = WebDriverWait(browser, 30)
+    selector = ".swagger-ui .info" if path == "/docs" else ".menu-content"
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, selector))
+    hosts = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])"
+    )
+    assert {urlparse(h).netloc for h in hosts if not h.startswith(("data:", "blob:"))} == {
+        urlparse(server).netloc
+    }
+    images = browser.execute_script("return [...document.images].map(i => i.src)")
+    assert all(src.startswith((server, "data:")) for src in images), images

@@ -25,11 +25,12 @@ from ..readers import read_document
 from .engines import Engine, local_engine
 from .output import (
     assemble,
+    check_part,
     commit_part,
     committed_parts,
+    discard_part,
     errors_path,
     output_format,
-    part_header,
     parts_path,
 )
 from .sources import Chunk, Source, iter_chunks, open_source, require_pyarrow
@@ -214,7 +215,7 @@ def run_batch(
         result = BatchResult(output)
         if done:
             log(f"resuming the unfinished run in {parts}: {len(done)} chunks already done")
-        _process(source, chunk_size, parts, done, job, engine, progress, result)
+        _process(source, chunk_size, parts, done, job, engine, progress, result, log)
         result.records, result.errors = assemble(parts, result.chunks, output)
         trash = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.parts-done-", dir=folder)
         os.replace(parts, os.path.join(trash, "parts"))
@@ -237,6 +238,7 @@ def _process(
     engine: Engine | None,
     progress: Progress | None,
     result: BatchResult,
+    log: Callable[[str], None],
 ) -> None:
     total = source.total() if progress is not None and progress.enabled else None
     counted = {"read": 0, "resumed": 0}
@@ -256,8 +258,15 @@ def _process(
             result.chunks = chunk.index + 1
             counted["read"] += len(chunk.items)
             if chunk.index in done:
-                header = part_header(parts, chunk.index)
-                if header.get("digest") != chunk.digest:
+                header, why = check_part(parts, chunk.index)
+                if header is not None and header["records"] != len(chunk.items):
+                    header, why = None, "its record count is not the chunk's"
+                if header is None:  # never joined: recomputed from its input
+                    log(f"part {chunk.index} of {parts} does not verify ({why}); recomputing it")
+                    discard_part(parts, chunk.index)
+                    yield chunk
+                    continue
+                if header["digest"] != chunk.digest:
                     raise UsageError(
                         f"the input changed since the unfinished run in {parts} "
                         f"(chunk {chunk.index} differs); pass --restart to start over"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ..errors import InputError, missing_module
+from ..files import MAX_STORY_BYTES, bounded_lines, check_regular, read_file
 
 STORY_SUFFIXES = (".txt", ".story", ".html", ".htm")
 
@@ -66,7 +67,7 @@ class JsonlSource(Source):
         self._raw: IO[bytes] | None = None
         self._finished = False
 
-    def items(self) -> Iterator[tuple[int, bytes]]:
+    def items(self) -> Iterator[tuple[int, bytes | None]]:
         lineno = 0
         try:
             with open(self.path, "rb") as raw:
@@ -74,8 +75,9 @@ class JsonlSource(Source):
                 gz = raw.read(2) == b"\x1f\x8b"
                 raw.seek(0)
                 fh: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
-                for lineno, line in enumerate(fh, 1):  # noqa: B007  (lineno used in the error)
-                    if not line.isspace():
+                # A line over MAX_STORY_BYTES comes as None: a record error, never in memory.
+                for lineno, line in enumerate(bounded_lines(fh), 1):  # noqa: B007
+                    if line is None or not line.isspace():
                         yield lineno, line
             self._finished = True
         except (OSError, EOFError) as exc:
@@ -97,8 +99,10 @@ class JsonlSource(Source):
 class DirSource(Source):
     """Each .txt / .story / .html file under a directory, depth first, sorted by name per folder.
 
-    Hidden files and folders are skipped, symlinked folders are not followed. Memory grows with
-    the largest single folder (its sorted listing), not with the whole tree.
+    Hidden files and folders are skipped, symlinked folders are not followed. The walk keeps its
+    own stack (a tree thousands of levels deep is fine); memory grows with the listings on that
+    stack, not with the whole tree. Files are read as regular files only, at most
+    MAX_STORY_BYTES each: a FIFO, a device or a link to /dev/zero is a record error, not a hang.
     """
 
     kind = "files"
@@ -107,7 +111,8 @@ class DirSource(Source):
         self.path = path
         self._count: int | None = None
 
-    def _walk(self, folder: str, rel: str) -> Iterator[str]:
+    @staticmethod
+    def _listing(folder: str, rel: str) -> Iterator[tuple[str, bool]]:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(
@@ -115,20 +120,30 @@ class DirSource(Source):
                 )
         except OSError as exc:
             raise InputError(f"{folder}: cannot list ({exc.strerror})") from None
-        for name, is_dir in entries:
-            sub = f"{rel}{name}"
+        return iter([(f"{rel}{name}", is_dir) for name, is_dir in entries])
+
+    def _walk(self, folder: str, rel: str) -> Iterator[str]:
+        """Story files depth first, sorted by name per folder, with an explicit stack."""
+        stack = [self._listing(folder, rel)]
+        while stack:
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+                continue
+            sub, is_dir = entry
             if is_dir:
-                yield from self._walk(os.path.join(folder, name), sub + "/")
-            elif name.lower().endswith(STORY_SUFFIXES):
+                stack.append(self._listing(os.path.join(self.path, sub), sub + "/"))
+            elif sub.lower().endswith(STORY_SUFFIXES):
                 yield sub
 
     def items(self) -> Iterator[tuple[str, bytes | None, str | None]]:
         for rel in self._walk(self.path, ""):
             try:
-                with open(os.path.join(self.path, rel), "rb") as fh:
-                    yield rel, fh.read(), None
-            except OSError as exc:
-                yield rel, None, f"cannot read ({exc.strerror})"
+                yield rel, read_file(os.path.join(self.path, rel), MAX_STORY_BYTES), None
+            except InputError as exc:
+                message = str(exc)
+                prefix = os.path.join(self.path, rel) + ": "
+                yield rel, None, message.removeprefix(prefix)
 
     def total(self) -> int | None:
         if self._count is None:
@@ -194,6 +209,7 @@ def open_source(path: str, id_field: str = "id", text_field: str = "article") ->
         return DirSource(path)
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file or directory")
+    check_regular(path)  # a FIFO or a device would block or never end
     if not os.access(path, os.R_OK):
         raise InputError(f"{path}: cannot read (permission denied)")
     if path.lower().endswith((".parquet", ".pq")):
@@ -204,7 +220,7 @@ def open_source(path: str, id_field: str = "id", text_field: str = "article") ->
 def _feed(h: Any, kind: str, item: tuple) -> None:
     if kind == "jsonl":
         h.update(b"%d\n" % item[0])
-        h.update(item[1])
+        h.update(item[1] if item[1] is not None else b"\0line too large")
     elif kind == "files":
         rel, data, err = item
         h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
@@ -212,8 +228,12 @@ def _feed(h: Any, kind: str, item: tuple) -> None:
     else:
         row, rid, text = item
         h.update(repr((row, rid, type(text).__name__)).encode("utf-8", "surrogatepass"))
-        if text is not None:
-            h.update(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+        if isinstance(text, bytes):
+            h.update(text)
+        elif isinstance(text, str):
+            h.update(text.encode("utf-8", "surrogatepass"))
+        elif text is not None:  # a column of numbers, lists...: a record error later
+            h.update(repr(text).encode("utf-8", "surrogatepass"))
 
 
 def iter_chunks(source: Source, size: int) -> Iterator[Chunk]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..document import Document
 from ..errors import InputError
+from ..files import too_long
 from ..readers import load_document, parse_record, record_id
 from .sources import Chunk
 
@@ -50,6 +51,8 @@ def _read_item(kind: str, item: tuple, job: dict[str, Any]) -> tuple[dict[str, A
     info = _origin(kind, item)
     if kind == "jsonl":
         lineno, line = item
+        if line is None:  # over the size limit (newsum.files.bounded_lines)
+            raise _RecordError(info, too_long("line").removeprefix("line: "))
         try:
             record = parse_record(line)
         except InputError as exc:
@@ -65,8 +68,11 @@ def _read_item(kind: str, item: tuple, job: dict[str, Any]) -> tuple[dict[str, A
             raise _RecordError(info, err)
         return info, _document(info, data, name=rel)
     story = item[2]
-    if not isinstance(story, str | bytes):
+    if story is None:
         raise _RecordError(info, f"row has no {job['text_field']!r} value")
+    if not isinstance(story, str | bytes):
+        kind = type(story).__name__
+        raise _RecordError(info, f"row's {job['text_field']!r} value is not text ({kind})")
     return info, _document(info, story)
 
 

@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             method=args.method,
             length=length_settings(args),
             engine=engine,
-            chunk_size=args.chunk_size or DEFAULT_CHUNK_SIZE,
+            chunk_size=DEFAULT_CHUNK_SIZE if args.chunk_size is None else args.chunk_size,
             id_field=args.id_field,
             text_field=args.text_field,
             overwrite=args.overwrite,

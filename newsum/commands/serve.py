@@ -11,8 +11,8 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         "serve",
         parents=[parent],
         help="serve the HTTP API and the web page",
-        description="Serve POST /v1/summarize, GET /v1/methods, GET /healthz, the API docs "
-        "(/docs) and the web page (/) with uvicorn. Everything is served locally.",
+        description="Serve POST /v1/summarize, GET /v1/methods, GET /healthz, GET /readyz, "
+        "the API docs (/docs) and the web page (/) with uvicorn. Everything is served locally.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -38,7 +38,15 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         type=int,
         default=None,
         metavar="N",
-        help="summarizing threads per worker (default min(8, cores + 4))",
+        help="summarizing worker processes per server worker (default: cores, 2 to 4); "
+        "a request over --timeout has its process killed and replaced",
+    )
+    p.add_argument(
+        "--queue",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests that may wait for a summarizing process (default 64); more get 503",
     )
     p.add_argument(
         "--log-level",
@@ -79,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-body must be positive, got {args.max_body}")
     if args.threads is not None and args.threads < 1:
         raise UsageError(f"--threads must be at least 1, got {args.threads}")
+    if args.queue is not None and args.queue < 1:
+        raise UsageError(f"--queue must be at least 1, got {args.queue}")
     try:
         import uvicorn
     except ImportError as exc:
@@ -88,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         ("NEWSUM_TIMEOUT", args.timeout),
         ("NEWSUM_MAX_BODY", args.max_body),
         ("NEWSUM_THREADS", args.threads),
+        ("NEWSUM_QUEUE", args.queue),
     ):
         if value is not None:
             os.environ[name] = str(value)

@@ -1,131 +1,60 @@
-"""The FastAPI app: `POST /v1/summarize`, `GET /v1/methods`, `GET /healthz` and the web page.
+"""The FastAPI app: `POST /v1/summarize`, `GET /v1/methods`, `/healthz`, `/readyz`, the page.
 
-Every request goes through the library's own path (readers.load_document ->
-summarize_document); this module only adds HTTP concerns: a body-size limit enforced while the
-body streams in, a time limit per request (work runs in a thread pool), and JSON errors that
-never carry a traceback.
+This module only adds HTTP concerns to the library's path (newsum.server.work): a body-size
+limit while the body streams in (limits.BodyLimit), security headers on every answer, a time
+limit per request enforced by killing the worker process doing it (newsum.server.pool), a
+bounded wait queue (503 when full) and JSON errors that never carry a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from ..budget import Budget
-from ..document import Document, Summary
-from ..errors import InputError, NewsumError, UsageError
-from ..methods.base import Method, get_method, method_classes
-from ..readers import load_document, read_document
-from ..summarizer import default_method, summarize_document
+from ..errors import NewsumError, UsageError
+from ..summarizer import default_method
 from . import check_route
+from .limits import (
+    LARGE_STORY,
+    MAX_BODY_BYTES,
+    REQUEST_TIMEOUT,
+    BodyLimit,
+    SecurityHeaders,
+    env_float,
+    error_response,
+)
+from .pool import JobError, Saturated, WorkerCrashed, WorkerPool, default_size
+from .schemas import ErrorResponse, HealthResponse, SummarizeRequest, SummarizeResponse
+from .work import method_list, summarize_request, warm_up
 
 log = logging.getLogger("newsum.server")
 
-MAX_BODY_BYTES = 2 * 1024 * 1024  # 2 MB: larger bodies get 413 before they are read in full
-REQUEST_TIMEOUT = 10.0  # seconds of summarizing work allowed per request (504 after that)
-BODY_TIMEOUT = 30.0  # seconds a client has to send its whole body (408 after that)
 STATIC_DIR = Path(__file__).parent / "static"
-# The page loads nothing from elsewhere; this header makes the browser hold it to that.
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'self'"
-)
+# The HTTP status of each error newsum raises on purpose (the message is meant for the client).
+_JOB_ERRORS = {"UsageError": 400, "InputError": 422, "NewsumError": 422}
 
 
-# ----------------------------------------------------------------------------- schemas
-
-
-class SummarizeRequest(BaseModel):
-    """One story, as plain text or as a web page, and how long its summary may be."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    text: str | None = Field(None, description="The story as plain (or corpus-tokenized) text.")
-    html: str | None = Field(None, description="A news web page; its story text is extracted.")
-    method: str | None = Field(None, description="Scoring method (GET /v1/methods lists them).")
-    sentences: int | None = Field(
-        None,
-        description="At most this many sentences (default 3 unless words/ratio given); "
-        "words and ratio can only lower a given count.",
-    )
-    words: int | None = Field(None, description="At most this many words in total.")
-    ratio: float | None = Field(None, description="At most this fraction of the sentences.")
-    order: Literal["position", "score"] = Field("position", description="Output order.")
-    redundancy: bool | None = Field(
-        None,
-        description="Skip sentences repeating a chosen trigram; null: the method's default "
-        "(on for every method but lead).",
-    )
-    format: Literal["auto", "text", "tokenized"] = Field(
-        "auto", description="How to read `text`: raw, corpus-tokenized, or detect."
-    )
-    include_text: bool = Field(
-        False,
-        description="Return the story text the offsets refer to as `text` "
-        "(always returned for `html` input, where it is the extracted story).",
-    )
-
-    @model_validator(mode="after")
-    def _one_input(self) -> SummarizeRequest:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("give the story as exactly one of 'text' or 'html'")
-        return self
-
-
-class SentenceOut(BaseModel):
-    text: str
-    index: int
-    score: float
-    start: int = Field(description="Character offset of the sentence in the story text.")
-    end: int
-
-
-class DocumentInfo(BaseModel):
-    sentences: int
-    characters: int
-    kind: str
-    input: Literal["text", "html"]
-    meta: dict[str, Any]
-
-
-class SummarizeResponse(BaseModel):
-    sentences: list[SentenceOut]
-    method: str
-    title: str | None
-    elapsed_ms: float
-    settings: dict[str, Any]
-    document: DocumentInfo
-    text: str | None = Field(None, description="The story text (html input, or include_text).")
-
-
-class ErrorResponse(BaseModel):
-    error: str
-    status: int
+def _job_error(exc: JobError) -> JSONResponse:
+    if exc.kind in _JOB_ERRORS:
+        return error_response(_JOB_ERRORS[exc.kind], exc.message)
+    if exc.kind == "MemoryError":
+        return error_response(500, "out of memory while summarizing; send a shorter story")
+    return error_response(500, "internal error (the server log has the details)")
 
 
 # ----------------------------------------------------------------------------- errors
-
-
-def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
-    """The one error shape: {"error": message, "status": code, ...}."""
-    return JSONResponse({"error": message, "status": status, **extra}, status_code=status)
 
 
 def _validation_message(errors: list[dict[str, Any]]) -> str:
@@ -152,6 +81,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # FastAPI's answer when json.loads itself fails (RecursionError on deep nesting).
+            return error_response(422, "malformed JSON body: nested too deeply or unreadable")
         response = error_response(exc.status_code, str(exc.detail))
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
@@ -173,206 +105,98 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal error (the server log has the details)")
 
 
-# ----------------------------------------------------------------------------- body limit
+# ----------------------------------------------------------------------------- local API docs
 
 
-class BodyLimit:
-    """ASGI middleware: refuse bodies over `max_bytes` (413) without ever holding more.
+@lru_cache(maxsize=1)
+def _redoc_js() -> bytes:
+    """fastapi-offline's ReDoc bundle with its one remote asset (a logo on a CDN) made local."""
+    import fastapi_offline
 
-    A declared Content-Length over the limit is refused before reading; otherwise the body is
-    counted as it streams in (chunked uploads included) and refused as soon as it passes the
-    limit. A body that takes longer than `timeout` seconds to arrive gets 408.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float = BODY_TIMEOUT) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.timeout = timeout
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None:
-            try:
-                size = int(declared)
-            except ValueError:
-                await self._reply(send, 400, "invalid Content-Length header")
-                return
-            if size > self.max_bytes:
-                await self._too_large(send)
-                return
-        chunks: list[bytes] = []
-        received = 0
-        try:
-            async with asyncio.timeout(self.timeout):
-                while True:
-                    message = await receive()
-                    if message["type"] == "http.disconnect":
-                        return
-                    body = message.get("body", b"")
-                    received += len(body)
-                    if received > self.max_bytes:
-                        await self._too_large(send)
-                        return
-                    chunks.append(body)
-                    if not message.get("more_body", False):
-                        break
-        except TimeoutError:
-            await self._reply(send, 408, f"request body not received within {self.timeout:g} s")
-            return
-        body = b"".join(chunks)
-        chunks.clear()
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _too_large(self, send: Send) -> None:
-        mb = self.max_bytes / (1024 * 1024)
-        await self._reply(send, 413, f"request body is larger than the {mb:g} MB limit")
-
-    @staticmethod
-    async def _reply(send: Send, status: int, message: str) -> None:
-        response = error_response(status, message)
-        response.headers["connection"] = "close"
-        await send(
-            {"type": "http.response.start", "status": status, "headers": response.raw_headers}
-        )
-        await send({"type": "http.response.body", "body": response.body})
-
-
-# ----------------------------------------------------------------------------- the work
-
-
-def _budget(req: SummarizeRequest) -> Budget:
-    return Budget(req.sentences, req.words, req.ratio)
-
-
-def _read(req: SummarizeRequest) -> Document:
-    if req.html is not None:
-        return load_document(req.html, format="html")
-    return load_document(req.text or "", format=req.format)
-
-
-def summarize_request(req: SummarizeRequest, method: Method) -> dict[str, Any]:
-    """The JSON answer for one request: the library's Summary plus what the page needs."""
-    doc = _read(req)
-    summary: Summary = summarize_document(
-        doc, method, order=req.order, redundancy=req.redundancy, budget=_budget(req)
+    path = Path(fastapi_offline.__file__).parent / "static" / "redoc.standalone.js"
+    return path.read_bytes().replace(
+        b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"/static/favicon.svg"
     )
-    out = summary.to_dict()
-    result: dict[str, Any] = {
-        "sentences": out["sentences"],
-        "method": out["method"],
-        "title": doc.title,
-        "elapsed_ms": 0.0,
-        "settings": jsonable_encoder(out["settings"]),  # method params may be paths, numpy...
-        "document": {
-            "sentences": len(doc),
-            "characters": len(doc.text),
-            "kind": doc.kind,
-            "input": "html" if req.html is not None else "text",
-            "meta": {k: v for k, v in doc.meta.items() if isinstance(v, str | int | float)},
-        },
-    }
-    if req.include_text or req.html is not None:
-        result["text"] = doc.text
-    return result
 
 
-def _method_list() -> dict[str, Any]:
-    default = default_method()
-    methods = []
-    for name, cls in method_classes().items():
-        try:
-            params = cls().get_params()
-        except Exception:  # a method needing arguments: list it without defaults
-            params = {}
-        methods.append(
-            {
-                "name": name,
-                "description": cls.description,
-                "default": name == default,
-                "params": params,
-            }
-        )
-    return {"default": default, "methods": methods}
-
-
-def _warm_up() -> None:
-    """Import what requests will need (numpy, trafilatura...) before the first one comes."""
+def _make_fastapi(kwargs: dict[str, Any]) -> FastAPI:
+    """FastAPI with Swagger UI and ReDoc whose every asset is served by this server."""
     try:
-        from ..html import read_html
+        from fastapi_offline import FastAPIOffline
+    except ImportError:  # pragma: no cover - no API docs rather than docs loading a CDN
+        return FastAPI(docs_url=None, redoc_url=None, **kwargs)
+    from fastapi.openapi.docs import get_redoc_html
 
-        read_html(
-            "<html><body><article><p>"
-            + "The service starts and reads a page. " * 3
-            + "</p></article></body></html>"
+    app = FastAPIOffline(
+        static_url="/docs-static",
+        redoc_url=None,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+        **kwargs,
+    )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> Response:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="newsum - ReDoc",
+            redoc_js_url="/docs-local/redoc.standalone.js",
+            redoc_favicon_url="/static/favicon.svg",
+            with_google_fonts=False,
         )
-    except Exception:  # HTML input will report its own error per request
-        log.exception("HTML extraction failed its warm-up")
-    doc = read_document("The service starts. Each method scores this story once. Then it serves.")
-    for name in method_classes():
-        try:
-            summarize_document(doc, get_method(name), sentences=1)
-        except Exception:  # a broken method must not stop the service; its requests will say
-            log.exception("method %s failed its warm-up", name)
+
+    @app.get("/docs-local/redoc.standalone.js", include_in_schema=False)
+    async def redoc_js() -> Response:
+        return Response(await run_in_threadpool(_redoc_js), media_type="text/javascript")
+
+    return app
 
 
 # ----------------------------------------------------------------------------- the app
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
 
 
 def create_app(
     timeout: float | None = None,
     max_body: int | None = None,
     threads: int | None = None,
+    queue: int | None = None,
+    work: Any = None,
 ) -> FastAPI:
-    """The service. Unset settings come from NEWSUM_TIMEOUT / NEWSUM_MAX_BODY / NEWSUM_THREADS
-    (so `newsum serve --workers N` can pass them to its worker processes), then the defaults.
+    """The service. Unset settings come from NEWSUM_TIMEOUT / NEWSUM_MAX_BODY / NEWSUM_THREADS /
+    NEWSUM_QUEUE (so `newsum serve --workers N` can pass them to its worker processes), then the
+    defaults. `threads` is the number of summarizing worker processes (the name is kept from
+    when they were threads); `work` replaces summarize_request (a module-level function; tests).
     """
-    timeout = timeout if timeout is not None else _env_float("NEWSUM_TIMEOUT", REQUEST_TIMEOUT)
+    timeout = timeout if timeout is not None else env_float("NEWSUM_TIMEOUT", REQUEST_TIMEOUT)
     max_body = (
-        max_body if max_body is not None else int(_env_float("NEWSUM_MAX_BODY", MAX_BODY_BYTES))
+        max_body if max_body is not None else int(env_float("NEWSUM_MAX_BODY", MAX_BODY_BYTES))
     )
-    threads = threads or int(_env_float("NEWSUM_THREADS", min(8, (os.cpu_count() or 1) + 4)))
-    executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="newsum")
-    methods_info = _method_list()
+    size = threads or int(env_float("NEWSUM_THREADS", default_size()))
+    queue = queue if queue is not None else int(env_float("NEWSUM_QUEUE", 0)) or None
+    work = work or summarize_request
+    pool = WorkerPool(size, queue=queue, warm=warm_up, preload=("newsum.server.warm",))
+    methods_info = method_list()
+    method_names = [m["name"] for m in methods_info["methods"]]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Import each method's dependencies now (numpy...), not during the first request.
-        await asyncio.get_running_loop().run_in_executor(executor, _warm_up)
+        # Workers start warm (numpy, the model, trafilatura loaded) before the first request.
+        await run_in_threadpool(pool.start)
         yield
-        executor.shutdown(wait=False, cancel_futures=True)
+        pool.close()
 
-    kwargs: dict[str, Any] = {
-        "title": "newsum",
-        "version": __version__,
-        "description": "Extractive news summarization: the highlights of a story, as sentences "
-        "with their character offsets. Offline; nothing is fetched.",
-        "lifespan": lifespan,
-    }
-    try:  # API docs with Swagger UI / ReDoc assets served locally, not from a CDN
-        from fastapi_offline import FastAPIOffline
-
-        app = FastAPIOffline(static_url="/docs-static", **kwargs)
-    except ImportError:  # pragma: no cover - plain FastAPI docs (their assets come from a CDN)
-        app = FastAPI(**kwargs)
+    app = _make_fastapi(
+        {
+            "title": "newsum",
+            "version": __version__,
+            "description": "Extractive news summarization: the highlights of a story, as "
+            "sentences with their offsets (code points, and UTF-16 code units as "
+            "`start16`/`end16`). Offline; nothing is fetched.",
+            "lifespan": lifespan,
+        }
+    )
     app.state.timeout = timeout
     app.state.max_body = max_body
+    app.state.pool = pool
     _install_error_handlers(app)
 
     errors: dict[int | str, dict[str, Any]] = {
@@ -381,7 +205,8 @@ def create_app(
             (400, "Unknown method or invalid length setting"),
             (413, "Body over the size limit"),
             (422, "Malformed JSON, no story, or no text found in the story"),
-            (504, "Summarizing took longer than the time limit"),
+            (503, "Every worker is busy and the wait queue is full; retry later"),
+            (504, "The request took longer than the time limit (its work was stopped)"),
         )
     }
 
@@ -392,47 +217,80 @@ def create_app(
         summary="Summarize one story (text or web page)",
     )
     async def summarize(req: SummarizeRequest) -> JSONResponse:
-        """Highlights of one story; each sentence's `start`/`end` index into the story text."""
+        """Highlights of one story; each sentence's `start`/`end` index into the story text in
+        code points, `start16`/`end16` in UTF-16 code units."""
         started = time.perf_counter()
-        try:
-            method = get_method(req.method or default_method())
-        except UsageError as exc:
+        deadline = time.monotonic() + timeout
+        method = req.method or default_method()
+        if method not in method_names:
             return error_response(
-                400, str(exc), methods=[m["name"] for m in methods_info["methods"]]
+                400,
+                f"unknown method {method!r} (available: {', '.join(method_names)})",
+                methods=method_names,
             )
-        loop = asyncio.get_running_loop()
-        work = loop.run_in_executor(executor, summarize_request, req, method)
+        large = len(req.text if req.text is not None else req.html or "") > LARGE_STORY
         try:
-            result = await asyncio.wait_for(work, timeout)
+            result = await pool.run(work, req, method, deadline=deadline, large=large)
         except TimeoutError:
             return error_response(
                 504, f"summarizing took longer than the {timeout:g} s limit; send a shorter story"
             )
-        except InputError as exc:
-            return error_response(422, str(exc))
+        except Saturated:
+            response = error_response(503, "the server is busy (every worker and the queue)")
+            response.headers["Retry-After"] = "1"
+            return response
+        except JobError as exc:  # the work raised in its worker: only newsum's errors are shown
+            return _job_error(exc)
+        except WorkerCrashed:
+            log.error("a worker process died while summarizing; it was replaced")
+            return error_response(500, "internal error (the worker stopped; it was replaced)")
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
         return JSONResponse(result)
 
-    check_route.register(app, executor)  # POST /v1/check (newsum/server/check_route.py)
+    check_route.register(app, _job_error)  # POST /v1/check (newsum/server/check_route.py)
+
+    def _health(status: str) -> dict[str, Any]:
+        s = pool.stats()
+        return {
+            "status": status,
+            "version": __version__,
+            "workers": s.size,
+            "busy": s.busy,
+            "queued": s.queued,
+            "queue_limit": s.queue_limit,
+            "replaced": s.replaced,
+        }
 
     @app.get("/v1/methods", summary="List the scoring methods")
     async def methods() -> dict[str, Any]:
         """The scoring methods, their descriptions and default settings."""
         return methods_info
 
-    @app.get("/healthz", summary="Liveness check")
+    @app.get("/healthz", summary="Liveness check", response_model=HealthResponse)
     async def healthz() -> dict[str, Any]:
-        """Liveness: answers while the server is serving."""
-        return {"status": "ok", "version": __version__}
+        """Liveness: 200 while the server is serving, with the workers' load."""
+        return _health("ok")
+
+    @app.get(
+        "/readyz",
+        summary="Readiness check",
+        response_model=HealthResponse,
+        responses={503: {"model": HealthResponse, "description": "Every worker is busy"}},
+    )
+    async def readyz() -> JSONResponse:
+        """Readiness: 200 when a worker is free for a new request, 503 when saturated."""
+        if pool.saturated:
+            return JSONResponse(_health("saturated"), status_code=503)
+        return JSONResponse(_health("ready"))
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def page() -> FileResponse:
-        return FileResponse(
-            STATIC_DIR / "index.html",
-            headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"},
-        )
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.add_middleware(BodyLimit, max_bytes=max_body)
+    # Outermost, around Starlette's own error middleware too: even a crash's 500 has the headers.
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())  # type: ignore[method-assign]
     return app

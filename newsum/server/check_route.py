@@ -1,15 +1,14 @@
 """`POST /v1/check`: how far a story supports a summary (newsum.check over HTTP).
 
-Kept apart from app.py so the service's structure can change without touching it: `register`
-adds the route to an app; the app's body limit, error handlers and time limit
-(`app.state.timeout`) apply as to every route.
+Kept apart from app.py: `register` adds the route to an app. The app's body limit, error
+handlers, worker pool (`app.state.pool`: the work runs in a worker process that is stopped at
+the time limit) and time limit (`app.state.timeout`) apply as to every route.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
-from concurrent.futures import Executor
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import FastAPI
@@ -17,8 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..check import check
-from ..errors import InputError
-from ..readers import read_document
+from .limits import LARGE_STORY, error_response
+from .pool import JobError, Saturated, WorkerCrashed
+from .work import read_request
 
 
 class CheckRequest(BaseModel):
@@ -78,12 +78,7 @@ class CheckResponse(BaseModel):
 
 def check_request(req: CheckRequest) -> dict[str, Any]:
     """The JSON answer for one request."""
-    if req.html is not None:
-        from ..html import read_html
-
-        doc = read_html(req.html)
-    else:
-        doc = read_document(req.story or "", req.format)
+    doc = read_request(req.story, req.html, req.format)
     result = check(doc, req.summary)
     out = result.to_dict(story=True)
     out["text"] = doc.text
@@ -91,8 +86,9 @@ def check_request(req: CheckRequest) -> dict[str, Any]:
     return out
 
 
-def register(app: FastAPI, executor: Executor | None = None) -> None:
-    """Add `POST /v1/check` to `app`; the work runs in `executor` (default: asyncio's)."""
+def register(app: FastAPI, job_error: Callable[[JobError], JSONResponse]) -> None:
+    """Add `POST /v1/check` to `app`; `job_error` maps an error raised by the work to its
+    answer, as for /v1/summarize."""
 
     @app.post(
         "/v1/check",
@@ -100,25 +96,32 @@ def register(app: FastAPI, executor: Executor | None = None) -> None:
         responses={
             413: {"description": "Body over the size limit"},
             422: {"description": "Malformed JSON, no story or summary, or no text found"},
-            504: {"description": "Checking took longer than the time limit"},
+            503: {"description": "Every worker is busy and the wait queue is full; retry later"},
+            504: {"description": "Checking took longer than the time limit (its work was stopped)"},
         },
         summary="Check a summary against its story (faithfulness)",
     )
     async def check_summary(req: CheckRequest) -> JSONResponse:
         """Each summary sentence's score, verdict, supporting story sentences and the spans
         (names, numbers, dates, quantities, words) the story does not back."""
-        from .app import error_response
-
         started = time.perf_counter()
-        timeout = getattr(app.state, "timeout", 10.0)
-        work = asyncio.get_running_loop().run_in_executor(executor, check_request, req)
+        timeout = app.state.timeout
+        large = len(req.story if req.story is not None else req.html or "") > LARGE_STORY
         try:
-            result = await asyncio.wait_for(work, timeout)
+            result = await app.state.pool.run(
+                check_request, req, deadline=time.monotonic() + timeout, large=large
+            )
         except TimeoutError:
             return error_response(
                 504, f"checking took longer than the {timeout:g} s limit; send a shorter story"
             )
-        except InputError as exc:
-            return error_response(422, str(exc))
+        except Saturated:
+            response = error_response(503, "the server is busy (every worker and the queue)")
+            response.headers["Retry-After"] = "1"
+            return response
+        except JobError as exc:
+            return job_error(exc)
+        except WorkerCrashed:
+            return error_response(500, "internal error (the worker stopped; it was replaced)")
         result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
         return JSONResponse(result)

@@ -1,5 +1,6 @@
 /* newsum web page: paste or drop a story, summarize it with the API, show the highlights
-   in the full story using each sentence's start/end character offsets. No dependencies. */
+   in the full story using each sentence's start16/end16 offsets (UTF-16 code units, the unit of
+   JavaScript strings; start/end count code points). No dependencies. */
 "use strict";
 
 (function () {
@@ -319,23 +320,24 @@
     strong.textContent = result.method;
     els.meta.append("Method ", strong, " · " + parts.join(" · "));
 
-    // The story, with each chosen sentence's [start, end) span wrapped in a <mark>.
+    // The story, with each chosen sentence's [start16, end16) span wrapped in a <mark>.
+    // JavaScript strings index UTF-16 code units, so these are the offsets to slice with.
     const view = els.storyView;
     view.textContent = "";
-    const spans = [...result.sentences].sort((a, b) => a.start - b.start);
+    const spans = [...result.sentences].sort((a, b) => a.start16 - b.start16);
     let pos = 0;
     for (const s of spans) {
-      if (s.start < pos || s.end > story.length) continue; // never overlap; stay inside the text
-      if (s.start > pos) view.appendChild(document.createTextNode(story.slice(pos, s.start)));
+      if (s.start16 < pos || s.end16 > story.length) continue; // never overlap; stay inside
+      if (s.start16 > pos) view.appendChild(document.createTextNode(story.slice(pos, s.start16)));
       const mark = document.createElement("mark");
       mark.className = "hl";
       mark.id = "s-" + s.index;
       mark.dataset.index = String(s.index);
       mark.dataset.n = String(rank.get(s.index));
       mark.title = `Highlight ${rank.get(s.index)} · score ${s.score}`;
-      mark.textContent = story.slice(s.start, s.end);
+      mark.textContent = story.slice(s.start16, s.end16);
       view.appendChild(mark);
-      pos = s.end;
+      pos = s.end16;
     }
     if (pos < story.length) view.appendChild(document.createTextNode(story.slice(pos)));
 
