@@ -7,7 +7,7 @@ from typing import Any
 from .document import Document, Summary, SummarySentence
 from .methods.base import Method, get_method
 from .readers import read_document
-from .select import Selection, select
+from .select import Selection, check_budget, select
 
 DEFAULT_METHOD = "model"
 
@@ -35,6 +35,13 @@ def summarize_document(
         redundancy = scorer.redundancy
     if selection is None:
         selection = scorer.selection
+    if getattr(scorer, "abstractive", False):  # writes its own checked highlights (llm)
+        check_budget(sentences, words, ratio, order)
+        items, produced_by = scorer.write(doc, sentences, words, ratio)
+        settings = {"sentences": sentences, "words": words, "ratio": ratio, "order": order}
+        settings["params"] = scorer.get_params()
+        settings[scorer.name] = produced_by
+        return Summary(items, scorer.name, settings, doc)
     scores = scorer.score(doc)
     chosen = select(doc, scores, sentences, words, ratio, order, redundancy, selection)
     items = [
