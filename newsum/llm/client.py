@@ -7,11 +7,11 @@ with exponential backoff; anything else is an `LLMError` at once.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,10 @@ class LLMError(NewsumError):
 
 class LLMUnavailable(LLMError):
     """The server did not answer usefully after the retries: the caller may fall back."""
+
+
+class FormatRejected(LLMError):
+    """The server does not accept the request's `response_format` (ask without it)."""
 
 
 @dataclass(slots=True)
@@ -80,36 +84,41 @@ class LLMClient:
     # ------------------------------------------------------------------------- transport
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST `body`; the connection must open within `connect_timeout`, and the whole
+        answer (the server generates before it sends headers) arrive within `timeout`."""
+        where = f"LLM server {self.url}"
         data = json.dumps(body).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        request = urllib.request.Request(self.endpoint, data=data, headers=headers, method="POST")
-        where = f"LLM server {self.url}"
+        parts = urllib.parse.urlsplit(self.endpoint)
+        conn_cls = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        conn = conn_cls(parts.hostname or "", parts.port, timeout=self.connect_timeout)
         deadline = time.monotonic() + self.timeout
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
         try:
-            with urllib.request.urlopen(request, timeout=self.connect_timeout) as resp:
-                # After connecting, each read may wait until the overall deadline.
-                _set_read_timeout(resp, max(0.1, deadline - time.monotonic()))
-                raw = _read_bounded(resp, deadline)
-        except urllib.error.HTTPError as exc:
-            detail = _error_detail(exc)
-            if exc.code in _RETRY_STATUS:
-                raise _Transient(f"{where} answered HTTP {exc.code}{detail}") from None
-            if exc.code in (401, 403):
-                msg = f"{where} refused the request (HTTP {exc.code}: check the API key)"
-                raise LLMError(msg) from None
-            raise LLMError(f"{where} answered HTTP {exc.code}{detail}") from None
+            try:
+                conn.connect()
+            except TimeoutError:
+                raise _Transient(
+                    f"{where} did not accept a connection within {self.connect_timeout:g} s"
+                ) from None
+            sock = conn.sock  # kept: the connection lets go of it once the answer has come
+            sock.settimeout(max(0.1, deadline - time.monotonic()))
+            conn.request("POST", path, body=data, headers=headers)
+            resp = conn.getresponse()
+            raw = _read_bounded(resp, deadline, sock)
+            status = resp.status
         except TimeoutError:
             raise _Transient(f"{where} did not answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError):
-                msg = f"{where} did not answer within {self.connect_timeout:g} s"
-                raise _Transient(msg) from None
-            raise _Transient(f"{where} is unreachable ({_reason(reason)})") from None
-        except (ConnectionError, OSError) as exc:
+        except (OSError, http.client.HTTPException) as exc:
             raise _Transient(f"{where} is unreachable ({_reason(exc)})") from None
+        finally:
+            conn.close()
+        if status >= 400:
+            _raise_for_status(where, status, raw, "response_format" in body)
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -117,6 +126,17 @@ class LLMClient:
         if not isinstance(answer, dict):
             raise _Transient(f"{where} answered with JSON that is not an object")
         return answer
+
+
+def _raise_for_status(where: str, status: int, raw: bytes, asked_format: bool) -> None:
+    detail = _error_detail(raw)
+    if asked_format and "response_format" in detail:
+        raise FormatRejected(f"{where} rejected the response format{detail}")
+    if status in _RETRY_STATUS:
+        raise _Transient(f"{where} answered HTTP {status}{detail}")
+    if status in (401, 403):
+        raise LLMError(f"{where} refused the request (HTTP {status}: check the API key)")
+    raise LLMError(f"{where} answered HTTP {status}{detail}")
 
 
 class _Transient(Exception):
@@ -140,7 +160,7 @@ def _first_choice_text(answer: dict[str, Any]) -> str:
     if "error" in answer and not answer.get("choices"):
         err = answer["error"]
         msg = err.get("message") if isinstance(err, dict) else err
-        raise _Transient(f"the LLM server reported an error: {str(msg)[:200]}")
+        raise _Transient(f"the LLM server reported an error: {' '.join(str(msg).split())[:200]}")
     choices = answer.get("choices")
     if not isinstance(choices, list) or not choices:
         raise _Transient("the LLM server answered with no choices")
@@ -154,23 +174,19 @@ def _first_choice_text(answer: dict[str, Any]) -> str:
     if not isinstance(content, str) or not content.strip():
         refusal = message.get("refusal")
         if refusal:
-            raise LLMError(f"the model refused: {str(refusal)[:200]}")
+            raise LLMError(f"the model refused: {' '.join(str(refusal).split())[:200]}")
         raise _Transient("the LLM server answered with an empty message")
     return content
 
 
-def _set_read_timeout(resp: Any, seconds: float) -> None:
-    sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
-    if sock is not None:
-        sock.settimeout(seconds)
-
-
-def _read_bounded(resp: Any, deadline: float) -> bytes:
+def _read_bounded(resp: http.client.HTTPResponse, deadline: float, sock: Any) -> bytes:
     chunks, size = [], 0
     while True:
-        if time.monotonic() > deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise TimeoutError
-        chunk = resp.read(65536)
+        sock.settimeout(remaining)
+        chunk = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
@@ -179,15 +195,14 @@ def _read_bounded(resp: Any, deadline: float) -> bytes:
         chunks.append(chunk)
 
 
-def _error_detail(exc: urllib.error.HTTPError) -> str:
+def _error_detail(raw: bytes) -> str:
     try:
-        body = exc.read(2048).decode("utf-8", "replace")
-        obj = json.loads(body)
-        err = obj.get("error", obj) if isinstance(obj, dict) else obj
-        msg = err.get("message") if isinstance(err, dict) else err
-        return f": {str(msg)[:200]}" if msg else ""
-    except Exception:
+        obj = json.loads(raw[:4096].decode("utf-8", "replace"))
+    except ValueError:
         return ""
+    err = obj.get("error", obj.get("detail", obj)) if isinstance(obj, dict) else obj
+    msg = err.get("message") if isinstance(err, dict) else err
+    return f": {' '.join(str(msg).split())[:200]}" if msg else ""
 
 
 def _reason(reason: object) -> str:

@@ -15,7 +15,15 @@ from typing import Any, ClassVar
 from ..document import Document, SummarySentence
 from ..methods.base import Method, get_method, register
 from ..select import budget_sentences
-from .client import ENV_MODEL, ENV_URL, LLMClient, LLMError, LLMUnavailable, client_from_env
+from .client import (
+    ENV_MODEL,
+    ENV_URL,
+    FormatRejected,
+    LLMClient,
+    LLMError,
+    LLMUnavailable,
+    client_from_env,
+)
 from .prompt import (
     AnswerError,
     Draft,
@@ -149,7 +157,8 @@ class LLM(Method):
             try:
                 return self.client.chat(messages, **options, **fmt)
             except LLMError as exc:
-                if not fmt or "HTTP 4" not in str(exc) or self._format_level >= len(formats) - 1:
+                rejected = isinstance(exc, FormatRejected) or "HTTP 4" in str(exc)
+                if not fmt or not rejected or self._format_level >= len(formats) - 1:
                     raise
                 self._format_level += 1
 
@@ -169,12 +178,15 @@ def _response_formats() -> list[dict[str, Any]]:
         "required": ["highlights"],
     }
     return [
+        # OpenAI, vLLM, LM Studio, Ollama: structured outputs.
         {
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "highlights", "schema": schema},
             }
         },
+        # llama.cpp's servers: JSON constrained by a schema given with json_object.
+        {"response_format": {"type": "json_object", "schema": schema}},
         {"response_format": {"type": "json_object"}},
         {},
     ]
