@@ -40,22 +40,42 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
-    """A chosen sentence: display `text`, its `index` in the story, its `score` and input span."""
+    """A chosen sentence: display `text`, its `index` in the story, its `score` and input span.
+
+    An abstractive highlight (the `llm` method) has no index or span of its own (None); it
+    carries the story sentences that support it (`sources`), its check `score`, whether it is
+    `supported` and the `unsupported` spans, and the sentences the model `cited`. A highlight
+    that `--strict` replaced by a story sentence keeps the rejected text in `replaced`.
+    """
 
     text: str
-    index: int
+    index: int | None
     score: float
-    start: int
-    end: int
+    start: int | None
+    end: int | None
+    sources: tuple[int, ...] | None = None
+    supported: bool | None = None
+    unsupported: tuple[dict[str, Any], ...] | None = None
+    cited: tuple[int, ...] | None = None
+    replaced: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "text": self.text,
             "index": self.index,
             "score": self.score,
             "start": self.start,
             "end": self.end,
         }
+        if self.sources is not None:  # checked highlights (abstractive methods)
+            out["sources"] = list(self.sources)
+            out["supported"] = self.supported
+            out["unsupported"] = list(self.unsupported or ())
+            if self.cited is not None:
+                out["cited"] = list(self.cited)
+            if self.replaced is not None:
+                out["replaced"] = self.replaced
+        return out
 
 
 @dataclass(slots=True)

@@ -60,7 +60,17 @@ def summarize_document(
     """
     budget = _budget(sentences, words, ratio, budget)
     scorer, redundancy, selection = _resolve(method, redundancy, selection)
+    if scorer.abstractive:
+        return _written(doc, scorer, budget, order)
     return _summary(doc, scorer, scorer.score(doc), budget, order, redundancy, selection)
+
+
+def _written(doc: Document, scorer: Method, budget: Budget, order: str) -> Summary:
+    """The Summary of a method that writes its own checked highlights (`llm`)."""
+    items, produced_by = scorer.write(doc, budget)
+    settings = {**budget.to_dict(), "order": order, "params": scorer.get_params()}
+    settings[scorer.name] = produced_by
+    return Summary(items, scorer.name, settings, doc)
 
 
 def _summary(
@@ -162,6 +172,10 @@ def summarize_many(
     batch: list[Document] = []
 
     def flush() -> None:
+        if scorer.abstractive:
+            out.extend(_written(doc, scorer, budget, order) for doc in batch)
+            batch.clear()
+            return
         for doc, scores in zip(batch, scorer.score_many(batch), strict=True):
             out.append(_summary(doc, scorer, scores, budget, order, redundancy, selection))
         batch.clear()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..llm.options import add_llm_options
+
 
 def add_length_options(p: argparse.ArgumentParser) -> None:
     """--sentences / --words / --ratio / --order / --no-redundancy, shared with other commands."""
@@ -99,6 +101,7 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         dest="output_format",
         help="markdown bullet list",
     )
+    add_llm_options(p)
     p.add_argument(
         "--output",
         "-o",
@@ -110,7 +113,7 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..methods.base import get_method
+    from ..llm.options import method_for
     from ..readers import iter_items
     from ..render import AtomicOutput, render
     from ..summarizer import default_method, summarize_document
@@ -119,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if paths == ["-"] and sys.stdin.isatty():
         raise UsageError("no input: give a file path, or pipe a story into `newsum summarize -`")
     settings = length_settings(args)
-    method = get_method(args.method or default_method())
+    method = method_for(args.method or default_method(), args)
     fmt = args.output_format or "text"
     failed = done = 0
     with AtomicOutput(args.output) as out:
@@ -129,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"newsum: error: {item.error}", file=sys.stderr)
                 continue
             summary = summarize_document(item.document, method, **settings)
+            for warning in summary.settings.get("llm", {}).get("warnings", ()):
+                print(f"newsum: warning: {item.name}: {warning}", file=sys.stderr)
             if fmt == "text" and done:
                 out.write("\n")
             out.write(render(summary, fmt, name=item.name, record_id=item.record_id))

@@ -30,6 +30,9 @@ class Method:
     redundancy: ClassVar[bool] = True
     # How the selector chooses among the scored sentences unless told otherwise.
     selection: ClassVar[Selection] = Greedy()
+    # True for a method that writes its own highlights (`write(doc, budget)`) instead of
+    # scoring sentences: the `llm` method.
+    abstractive: ClassVar[bool] = False
 
     def score(self, doc: Document) -> list[float]:
         """One score per sentence of `doc`; higher means more summary-worthy."""
@@ -59,12 +62,17 @@ def register(cls: M) -> M:
 
 def _load_builtins() -> None:
     from . import lead, textrank, lexrank, centroid, model  # noqa: F401, I001  (registration order)
+    from ..llm import method as llm  # noqa: F401
+
+
+_BUILTIN_ORDER = ("lead", "textrank", "lexrank", "centroid", "model", "llm")
 
 
 def method_classes() -> dict[str, type[Method]]:
-    """All registered method classes by name, in registration order."""
+    """All registered method classes by name: the built-ins first, then in registration order."""
     _load_builtins()
-    return dict(_REGISTRY)
+    first = {n: _REGISTRY[n] for n in _BUILTIN_ORDER if n in _REGISTRY}
+    return {**first, **_REGISTRY}
 
 
 def available_methods() -> list[str]:
