@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ..llm.options import add_llm_options
+
 
 def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -57,6 +59,7 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
     p.add_argument(
         "--no-access-log", dest="access_log", action="store_false", help="do not log each request"
     )
+    add_llm_options(p, strict=False)  # the llm method is offered when --llm-url is given
 
 
 def _check_port(host: str, port: int) -> None:
@@ -76,6 +79,7 @@ def _check_port(host: str, port: int) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError, missing_module
+    from ..llm.options import set_llm_env
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
@@ -102,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     ):
         if value is not None:
             os.environ[name] = str(value)
+    set_llm_env(args)
     _check_port(args.host, args.port)
     uvicorn.run(
         "newsum.server.app:create_app",

@@ -20,6 +20,8 @@ from ..errors import NewsumError
 ENV_URL = "NEWSUM_LLM_URL"
 ENV_MODEL = "NEWSUM_LLM_MODEL"
 ENV_KEY = "NEWSUM_LLM_API_KEY"
+ENV_CONTEXT = "NEWSUM_LLM_CONTEXT"  # the service's settings reach its workers this way
+ENV_TIMEOUT = "NEWSUM_LLM_TIMEOUT"
 
 _RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 _MAX_ANSWER = 4 * 1024 * 1024  # bytes: an answer bigger than this is not a list of highlights

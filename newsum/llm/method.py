@@ -16,7 +16,9 @@ from ..budget import DEFAULT_SENTENCES, Budget
 from ..document import Document, SummarySentence
 from ..methods.base import Method, get_method, register
 from .client import (
+    ENV_CONTEXT,
     ENV_MODEL,
+    ENV_TIMEOUT,
     ENV_URL,
     FormatRejected,
     LLMClient,
@@ -52,8 +54,8 @@ class LLM(Method):
         self,
         url: str | None = None,
         model: str | None = None,
-        context_chars: int = 6000,
-        timeout: float = 120.0,
+        context_chars: int | None = None,
+        timeout: float | None = None,
         temperature: float = 0.0,
         max_tokens: int = 512,
         strict: bool = False,
@@ -65,8 +67,8 @@ class LLM(Method):
             raise LLMError(f"fallback must be one of {', '.join(FALLBACKS)}, got {fallback!r}")
         self.url = url or os.environ.get(ENV_URL) or None
         self.model = model or os.environ.get(ENV_MODEL) or None
-        self.context_chars = context_chars
-        self.timeout = timeout
+        self.context_chars = context_chars or int(os.environ.get(ENV_CONTEXT) or 6000)
+        self.timeout = timeout or float(os.environ.get(ENV_TIMEOUT) or 120.0)
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.strict = strict

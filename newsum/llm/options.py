@@ -69,6 +69,23 @@ def llm_params(args: argparse.Namespace) -> dict[str, Any]:
     return params
 
 
+def set_llm_env(args: argparse.Namespace) -> None:
+    """Pass the llm options to the service's worker processes (through the environment)."""
+    import os
+
+    from .client import ENV_CONTEXT, ENV_MODEL, ENV_TIMEOUT, ENV_URL
+
+    params = llm_params(args)
+    for name, key in (
+        (ENV_URL, "url"),
+        (ENV_MODEL, "model"),
+        (ENV_CONTEXT, "context_chars"),
+        (ENV_TIMEOUT, "timeout"),
+    ):
+        if params[key] is not None:
+            os.environ[name] = str(params[key])
+
+
 def method_for(name: str, args: argparse.Namespace) -> Any:
     """The method instance a command should use: `llm` gets its options, others none."""
     from ..methods.base import get_method

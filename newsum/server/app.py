@@ -176,6 +176,10 @@ def create_app(
     pool = WorkerPool(size, queue=queue, warm=warm_up, preload=("newsum.server.warm",))
     methods_info = method_list()
     method_names = [m["name"] for m in methods_info["methods"]]
+    # An llm request waits on its server (up to two turns) before it is checked.
+    slow = {
+        m["name"]: 2 * m["params"]["timeout"] for m in methods_info["methods"] if m["abstractive"]
+    }
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -220,7 +224,8 @@ def create_app(
         """Highlights of one story; each sentence's `start`/`end` index into the story text in
         code points, `start16`/`end16` in UTF-16 code units."""
         started = time.perf_counter()
-        deadline = time.monotonic() + timeout
+        limit = timeout + slow.get(req.method or "", 0.0)
+        deadline = time.monotonic() + limit
         method = req.method or default_method()
         if method not in method_names:
             return error_response(
@@ -233,7 +238,7 @@ def create_app(
             result = await pool.run(work, req, method, deadline=deadline, large=large)
         except TimeoutError:
             return error_response(
-                504, f"summarizing took longer than the {timeout:g} s limit; send a shorter story"
+                504, f"summarizing took longer than the {limit:g} s limit; send a shorter story"
             )
         except Saturated:
             response = error_response(503, "the server is busy (every worker and the queue)")

@@ -57,20 +57,52 @@ class SummarizeRequest(BaseModel):
         return self
 
 
+class SpanOut(BaseModel):
+    start: int = Field(description="Offset in the highlight's text (code points).")
+    end: int
+    text: str
+    type: str = Field(description="name, number, date, quantity or word")
+    reason: str = Field(description="absent (not in the story) or elsewhere")
+
+
 class SentenceOut(BaseModel):
     text: str
-    index: int
-    score: float
-    start: int = Field(
-        description="Offset of the sentence in the story text, in Unicode code points "
-        "(Python's str indexes)."
+    index: int | None = Field(
+        description="The sentence's index in the story; null for an abstractive highlight."
     )
-    end: int = Field(description="End offset (exclusive), in code points.")
-    start16: int = Field(
+    score: float
+    start: int | None = Field(
+        description="Offset of the sentence in the story text, in Unicode code points "
+        "(Python's str indexes); null for an abstractive highlight."
+    )
+    end: int | None = Field(description="End offset (exclusive), in code points.")
+    start16: int | None = Field(
         description="The same offset in UTF-16 code units (JavaScript's and Java's string "
         "indexes); differs from `start` after characters outside the BMP such as emoji."
     )
-    end16: int = Field(description="End offset (exclusive), in UTF-16 code units.")
+    end16: int | None = Field(description="End offset (exclusive), in UTF-16 code units.")
+    sources: list[int] | None = Field(
+        None,
+        description="llm: indices of the story sentences that support the highlight, best "
+        "first (`story_sentences` has their offsets).",
+    )
+    supported: bool | None = Field(None, description="llm: whether the story backs it all.")
+    unsupported: list[SpanOut] | None = Field(
+        None, description="llm: the spans of the highlight the story does not back."
+    )
+    cited: list[int] | None = Field(None, description="llm: the sentences the model cited.")
+    replaced: str | None = Field(
+        None, description="llm with strict: the unsupported highlight this sentence replaced."
+    )
+
+
+class StorySentenceOut(BaseModel):
+    index: int
+    text: str
+    start: int
+    end: int
+    start16: int
+    end16: int
 
 
 class DocumentInfo(BaseModel):
@@ -89,6 +121,9 @@ class SummarizeResponse(BaseModel):
     settings: dict[str, Any]
     document: DocumentInfo
     text: str | None = Field(None, description="The story text (html input, or include_text).")
+    story_sentences: list[StorySentenceOut] | None = Field(
+        None, description="llm: the story sentences the highlights' `sources` point at."
+    )
 
 
 class ErrorResponse(BaseModel):

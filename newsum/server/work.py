@@ -61,9 +61,13 @@ def summarize_request(req: SummarizeRequest, method_name: str | None = None) -> 
     )
     out = summary.to_dict()
     sentences = out["sentences"]
-    units = utf16_offsets(doc.text, [x for s in sentences for x in (s["start"], s["end"])])
-    for k, s in enumerate(sentences):
+    spans = [s for s in sentences if s["start"] is not None]
+    units = utf16_offsets(doc.text, [x for s in spans for x in (s["start"], s["end"])])
+    for k, s in enumerate(spans):
         s["start16"], s["end16"] = units[2 * k], units[2 * k + 1]
+    for s in sentences:
+        s.setdefault("start16", None)
+        s.setdefault("end16", None)
     result: dict[str, Any] = {
         "sentences": sentences,
         "method": out["method"],
@@ -78,15 +82,45 @@ def summarize_request(req: SummarizeRequest, method_name: str | None = None) -> 
             "meta": {k: v for k, v in doc.meta.items() if isinstance(v, str | int | float)},
         },
     }
+    sources = sorted({i for s in sentences for i in s.get("sources") or ()})
+    if sources:  # the story sentences that abstractive highlights point at
+        result["story_sentences"] = _story_sentences(doc, sources)
+        result["text"] = doc.text
     if req.include_text or req.html is not None:
         result["text"] = doc.text
     return result
 
 
+def _story_sentences(doc: Document, indices: list[int]) -> list[dict[str, Any]]:
+    picked = [doc.sentences[i] for i in indices]
+    units = utf16_offsets(doc.text, [x for s in picked for x in (s.start, s.end)])
+    return [
+        {
+            "index": s.index,
+            "text": s.text,
+            "start": s.start,
+            "end": s.end,
+            "start16": units[2 * k],
+            "end16": units[2 * k + 1],
+        }
+        for k, s in enumerate(picked)
+    ]
+
+
+def served_methods() -> dict[str, type[Method]]:
+    """The methods the service offers: every one, but an abstractive method (llm) only when
+    it is configured (`newsum serve --llm-url ... --llm-model ...`)."""
+    return {
+        name: cls
+        for name, cls in method_classes().items()
+        if not cls.abstractive or cls().configured
+    }
+
+
 def method_list() -> dict[str, Any]:
     default = default_method()
     methods = []
-    for name, cls in method_classes().items():
+    for name, cls in served_methods().items():
         try:
             params = cls().get_params()
         except Exception:  # a method needing arguments: list it without defaults
@@ -96,6 +130,7 @@ def method_list() -> dict[str, Any]:
                 "name": name,
                 "description": cls.description,
                 "default": name == default,
+                "abstractive": cls.abstractive,
                 "params": params,
             }
         )
@@ -118,7 +153,9 @@ def warm_up() -> None:
     except Exception:  # HTML input will report its own error per request
         log.exception("HTML extraction failed its warm-up")
     doc = read_document("The service starts. Each method scores this story once. Then it serves.")
-    for name in method_classes():
+    for name, cls in method_classes().items():
+        if cls.abstractive:  # needs its server: nothing to load here
+            continue
         try:
             summarize_document(doc, _method(name), sentences=1)
         except Exception:  # a broken method must not stop the service; its requests will say

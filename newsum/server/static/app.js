@@ -245,7 +245,9 @@
     els.submit.disabled = true;
     els.submit.classList.add("busy");
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    // An llm request waits on a language model: give it longer than the extractive methods.
+    const wait = body.method === "llm" ? 10 * REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
+    const timer = setTimeout(() => controller.abort(), wait);
     try {
       const res = await fetch("/v1/summarize", {
         method: "POST",
@@ -283,6 +285,10 @@
     els.headline.hidden = !result.title;
 
     els.highlights.textContent = "";
+    if (result.story_sentences) {
+      renderAbstractive(result, story);
+      return;
+    }
     for (const s of result.sentences) {
       const li = document.createElement("li");
       li.tabIndex = 0;
@@ -347,6 +353,74 @@
     if (window.matchMedia("(max-width: 1000px)").matches) {
       els.summaryPanel.scrollIntoView({ behavior: "smooth", block: "start" });
     }
+  }
+
+  // An abstractive (llm) summary: each highlight with its unsupported spans marked and links
+  // to its source sentences, which are marked in the story (start16/end16, UTF-16 units).
+  function renderAbstractive(result, story) {
+    const users = new Map(); // story sentence index -> highlight numbers
+    result.sentences.forEach((s, k) => {
+      const li = document.createElement("li");
+      li.className = "abstractive " + (s.supported ? "supported" : "unsupported");
+      const cps = Array.from(s.text);
+      let pos = 0;
+      for (const span of [...(s.unsupported || [])].sort((a, b) => a.start - b.start)) {
+        if (span.start < pos || span.end > cps.length) continue;
+        if (span.start > pos) li.append(cps.slice(pos, span.start).join(""));
+        const mark = document.createElement("mark");
+        mark.className = "unsup " + span.reason;
+        mark.title = `${span.type} the story does not back (${span.reason})`;
+        mark.textContent = cps.slice(span.start, span.end).join("");
+        li.append(mark);
+        pos = span.end;
+      }
+      if (pos < cps.length) li.append(cps.slice(pos).join(""));
+      const where = document.createElement("span");
+      where.className = "where";
+      const verdict = s.supported ? "supported" : "not supported";
+      where.append(`${verdict} · ${s.score.toFixed(2)} · sources: `);
+      (s.sources || []).forEach((j, i) => {
+        if (!users.has(j)) users.set(j, []);
+        users.get(j).push(k + 1);
+        const link = document.createElement("button");
+        link.type = "button";
+        link.className = "link-button source-link";
+        link.textContent = `sentence ${j + 1}`;
+        link.addEventListener("click", () => jumpTo(j));
+        where.append(link);
+        if (i < s.sources.length - 1) where.append(", ");
+      });
+      li.append(where);
+      els.highlights.appendChild(li);
+    });
+    const llm = (result.settings && result.settings.llm) || {};
+    els.meta.textContent = "";
+    const strong = document.createElement("strong");
+    strong.textContent = result.method;
+    const parts = [llm.model, plural(result.sentences.length, "highlight"),
+      `${result.elapsed_ms.toFixed(1)} ms`].filter(Boolean);
+    els.meta.append("Method ", strong, " · " + parts.join(" · "));
+    const view = els.storyView;
+    view.textContent = "";
+    let pos = 0;
+    for (const s of [...result.story_sentences].sort((a, b) => a.start16 - b.start16)) {
+      if (s.start16 < pos || s.end16 > story.length) continue;
+      if (s.start16 > pos) view.appendChild(document.createTextNode(story.slice(pos, s.start16)));
+      const mark = document.createElement("mark");
+      mark.className = "hl";
+      mark.id = "s-" + s.index;
+      mark.dataset.n = (users.get(s.index) || []).join(",");
+      mark.title = `Story sentence ${s.index + 1} · source of highlight ${mark.dataset.n}`;
+      mark.textContent = story.slice(s.start16, s.end16);
+      view.appendChild(mark);
+      pos = s.end16;
+    }
+    if (pos < story.length) view.appendChild(document.createTextNode(story.slice(pos)));
+    els.headline.textContent = result.title || "";
+    els.headline.hidden = !result.title;
+    els.empty.hidden = true;
+    els.summaryPanel.hidden = false;
+    els.storyPanel.hidden = false;
   }
 
   function jumpTo(index) {
