@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .document import Document
+from .document import Document, Summary
 from .errors import InputError, missing_module
+from .methods.base import Method
 from .readers import load_document, open_lines, parse_record
 from .segment import normalize_space
 
@@ -116,29 +117,38 @@ def candidate(doc: Document, indices: Sequence[int]) -> str:
     return "\n".join(normalize_space(doc.sentences[i].source) for i in indices)
 
 
+def summary_candidate(summary: Summary) -> str:
+    """A summary's candidate text: story sentences as their input text (see `candidate`), an
+    abstractive highlight (`llm`) as written."""
+    doc = summary.document
+    return "\n".join(
+        normalize_space(s.text if s.index is None else doc.sentences[s.index].source)
+        for s in summary.sentences
+    )
+
+
 def choose(
-    stories: Sequence[Story], method: str, sentences: int, progress: bool
+    stories: Sequence[Story], method: str | Method, sentences: int, progress: bool
 ) -> tuple[list[str], float]:
-    """Candidates of one method for every story, and the seconds it took."""
+    """Candidates of one method (a name, or a Method with its settings) for every story, and
+    the seconds it took."""
+    from .methods.base import get_method
     from .oracle import greedy_oracle
     from .progress import Progress
     from .summarizer import BATCH, summarize_many
 
-    scorer = None
-    if method != ORACLE:
-        from .methods.base import get_method
-
+    scorer = method if isinstance(method, Method) else None
+    if scorer is None and method != ORACLE:
         scorer = get_method(method)
+    name = method_name(method)
     cands = []
     start = time.perf_counter()
-    with Progress(len(stories), f"{method:>10}", enabled=progress or None) as bar:
+    with Progress(len(stories), f"{name:>10}", enabled=progress or None) as bar:
         if scorer is not None:  # batched: the same summaries as one story at a time
             for k in range(0, len(stories), BATCH):
                 docs = [story.document for story in stories[k : k + BATCH]]
-                for doc, summary in zip(
-                    docs, summarize_many(docs, scorer, sentences=sentences), strict=True
-                ):
-                    cands.append(candidate(doc, summary.indices))
+                for summary in summarize_many(docs, scorer, sentences=sentences):
+                    cands.append(summary_candidate(summary))
                 bar.update(len(docs))
         for story in stories if scorer is None else ():
             doc = story.document
@@ -184,9 +194,13 @@ def faithfulness_scores(documents: Sequence[Document], candidates: Sequence[str]
     ]
 
 
+def method_name(method: str | Method) -> str:
+    return method if isinstance(method, str) else method.name
+
+
 def evaluate(
     stories: Sequence[Story],
-    methods: Sequence[str],
+    methods: Sequence[str | Method],
     sentences: int = 3,
     read_seconds: float = 0.0,
     progress: bool = False,
@@ -200,7 +214,7 @@ def evaluate(
     for method in methods:
         cands, seconds = choose(stories, method, sentences, progress)
         scores = score_pairs(refs, cands)
-        res = MethodResult(method, scores, seconds + read_seconds)
+        res = MethodResult(method_name(method), scores, seconds + read_seconds)
         res.intervals = bootstrap(scores, seed)
         if faithfulness:
             res.faithfulness = faithfulness_scores([s.document for s in stories], cands)

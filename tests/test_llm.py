@@ -279,3 +279,64 @@ def test_cli_errors_are_one_line_and_fallback_warns(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSUM_LLM_URL", raising=False)
     proc = run_cli("summarize", str(story), "-m", "llm")
     assert proc.returncode == 2 and "--llm-url" in proc.stderr
+
+
+def test_eval_runs_llm_beside_model_with_faithfulness(tmp_path):
+    data = tmp_path / "stories.jsonl"
+    refs = "port ellis voted to keep its ferry .\n61.4 percent backed the ferry ."
+    data.write_text(
+        "\n".join(
+            json.dumps({"id": str(i), "article": STORY, "highlights": refs}) for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    with stub_server(ok(*GOOD)) as (url, seen):
+        proc = run_cli(
+            "eval", "--data", str(data), "--methods", "model,llm", "--limit", "2",
+            "--faithfulness", "--llm-url", url, "--llm-model", "stub", "--quiet",
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split("|")[1].strip(): line for line in proc.stdout.splitlines() if "|" in line}
+    assert "llm" in rows and "model" in rows
+    assert len(seen) >= 2  # one request per story at least
+
+
+def test_batch_llm_caps_concurrency_and_resumes(tmp_path):
+    import threading
+    import time
+
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        "\n".join(json.dumps({"id": str(i), "article": STORY}) for i in range(12)),
+        encoding="utf-8",
+    )
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def reply(body):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.2)
+        with lock:
+            state["now"] -= 1
+        return 200, highlights(*GOOD), 0
+
+    out = tmp_path / "out.jsonl"
+    with stub_server(reply) as (url, seen):
+        args = ("batch", str(data), str(out), "-m", "llm", "--llm-url", url, "--llm-model", "s")
+        proc = run_cli(*args, "--llm-concurrency", "3", "--chunk-size", "5", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert 1 < state["most"] <= 3
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [str(i) for i in range(12)]
+    for r in records:
+        assert r["summary"] == [t for t, _ in GOOD]
+        assert all(h["sources"] for h in r["highlights"])
+    # The server gone: every record is an error line (exit 2), nothing half-written.
+    out2 = tmp_path / "out2.jsonl"
+    proc = run_cli("batch", str(data), str(out2), "-m", "llm", "--llm-url",
+                   "http://127.0.0.1:9/v1", "--llm-model", "s", "--quiet")  # fmt: skip
+    assert proc.returncode in (1, 2)
+    errors = (tmp_path / "out2.jsonl.errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(errors) == 12 and "unreachable" in errors[0]

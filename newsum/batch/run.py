@@ -148,14 +148,19 @@ def run_batch(
     restart: bool = False,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    params: dict[str, Any] | None = None,
+    concurrency: int = 4,
 ) -> BatchResult:
     """Summarize every record of `input` into `output`, resuming an interrupted run.
 
     `length` takes summarize_document's keywords (sentences, words, ratio, order, redundancy);
-    `engine` defaults to in-process. Raises UsageError/InputError before any work for bad
+    `engine` defaults to in-process. `params` are the method's settings (the llm method's
+    server and model); an abstractive method sends at most `concurrency` requests at once
+    from each running chunk. Raises UsageError/InputError before any work for bad
     settings, an unreadable input, an existing OUTPUT (unless `overwrite`) or an unfinished run
     with other settings (unless `restart`, which discards it).
     """
+    from ..budget import Budget
     from ..methods.base import get_method
     from ..summarizer import default_method, summarize_document
 
@@ -164,11 +169,23 @@ def run_batch(
     if chunk_size < 1:
         raise UsageError(f"chunk size must be at least 1, got {chunk_size}")
     length = dict(length or {})
-    scorer = get_method(method or default_method())
+    if concurrency < 1:
+        raise UsageError(f"concurrency must be at least 1, got {concurrency}")
+    scorer = get_method(method or default_method(), **(params or {}))
     # The settings a summary reports are the effective ones (defaults resolved): the manifest's.
-    probe = summarize_document(read_document("Check the settings once."), scorer, **length)
-    settings = json.loads(json.dumps(probe.settings, default=repr, sort_keys=True))
+    if scorer.abstractive:  # asking its server for a probe would cost a request: list them
+        length_only = {k: length.get(k) for k in ("sentences", "words", "ratio")}
+        probe_settings = {**Budget(**length_only).to_dict(), "params": scorer.get_params()}
+    else:
+        probe_settings = summarize_document(
+            read_document("Check the settings once."), scorer, **length
+        ).settings
+    settings = json.loads(json.dumps(probe_settings, default=repr, sort_keys=True))
     job = {"method": scorer.name, "length": length, "id_field": id_field, "text_field": text_field}
+    if params:
+        job["params"] = params
+    if scorer.abstractive:
+        job["concurrency"] = concurrency
 
     folder = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(folder):

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..document import Document
-from ..errors import InputError
+from ..errors import InputError, NewsumError
 from ..files import too_long
 from ..readers import load_document, parse_record, record_id
 from .sources import Chunk
@@ -28,12 +28,13 @@ class _RecordError(Exception):
 _METHODS: dict[str, Any] = {}
 
 
-def _method(name: str) -> Any:
-    method = _METHODS.get(name)
+def _method(name: str, params: dict[str, Any] | None = None) -> Any:
+    key = json.dumps([name, params], sort_keys=True)
+    method = _METHODS.get(key)
     if method is None:
         from ..methods.base import get_method
 
-        method = _METHODS[name] = get_method(name)
+        method = _METHODS[key] = get_method(name, **(params or {}))
     return method
 
 
@@ -115,25 +116,33 @@ def process_chunk(chunk: Chunk, job: dict[str, Any]) -> list[bytes]:
     """
     from ..summarizer import summarize_document
 
-    method = _method(job["method"])
-    out: list[bytes] = []
-    for item in chunk.items:
+    method = _method(job["method"], job.get("params"))
+
+    def one(item: tuple) -> bytes:
         info: dict[str, Any] = {}
         try:
             info, doc = _read_item(chunk.kind, item, job)
             summary = summarize_document(doc, method, **job["length"])
         except _RecordError as exc:
-            out.append(_line(b"E ", {**exc.info, "error": exc.reason}))
-            continue
+            return _line(b"E ", {**exc.info, "error": exc.reason})
+        except NewsumError as exc:  # e.g. the llm method's server kept failing
+            return _line(b"E ", {**(info or _origin(chunk.kind, item)), "error": str(exc)})
         except Exception as exc:  # a bug must not stop a million-record run: report, go on
             info = info or _origin(chunk.kind, item)
-            out.append(_line(b"E ", {**info, "error": f"internal error: {exc!r}"}))
-            continue
+            return _line(b"E ", {**info, "error": f"internal error: {exc!r}"})
         record = {
             "id": info["id"],
             "summary": [s.text for s in summary.sentences],
             "indices": summary.indices,
             "method": summary.method,
         }
-        out.append(_line(b"R ", record))
-    return out
+        if method.abstractive:  # each highlight with its sources and check verdict
+            record["highlights"] = [s.to_dict() for s in summary.sentences]
+        return _line(b"R ", record)
+
+    if method.abstractive:  # waits on a server: at most `concurrency` requests at once
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=job.get("concurrency") or 1) as pool:
+            return list(pool.map(one, chunk.items))
+    return [one(item) for item in chunk.items]

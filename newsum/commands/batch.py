@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..llm.options import add_llm_options
 from .summarize import add_length_options, length_settings
 
 
@@ -74,6 +75,14 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
     p.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar and no closing summary line"
     )
+    add_llm_options(p, strict=True)
+    p.add_argument(
+        "--llm-concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="llm method: at most N requests to the server at once (default 4)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,11 +90,17 @@ def run(args: argparse.Namespace) -> int:
 
     from ..batch import DEFAULT_CHUNK_SIZE, Interrupted, local_engine, run_batch
     from ..errors import UsageError
+    from ..llm.options import llm_params
     from ..progress import Progress
 
     workers = args.workers if args.workers is not None else _cores()
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
+    if args.llm_concurrency < 1:
+        raise UsageError(f"--llm-concurrency must be at least 1, got {args.llm_concurrency}")
+    params = llm_params(args) if args.method == "llm" else None
+    if params and args.engine != "dask":
+        workers = 1  # llm requests wait on the server: threads, at most --llm-concurrency
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
     if args.engine == "dask":
@@ -119,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
             restart=args.restart,
             progress=progress,
             log=log,
+            params=params,
+            concurrency=args.llm_concurrency,
         )
     except KeyboardInterrupt as exc:
         progress.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..llm.options import add_llm_options
+
 
 def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -39,11 +41,13 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         help="add each method's mean newsum.check score (0-1: how far the stories support "
         "its summaries; see docs/check.md)",
     )
+    add_llm_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..errors import UsageError
     from ..evaluate import ORACLE, evaluate, format_table, load_stories, warn, write_report
+    from ..llm.options import method_for
     from ..methods.base import available_methods
     from ..summarizer import default_method
 
@@ -63,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
         args.data, args.limit, args.text_field, args.ref_field, warn=warn
     )
     progress = not args.quiet and sys.stderr.isatty()
+    runs = [method_for(m, args) if m == "llm" else m for m in methods]
     results = evaluate(
-        stories, methods, args.sentences, read_s, progress, args.seed, args.faithfulness
+        stories, runs, args.sentences, read_s, progress, args.seed, args.faithfulness
     )
     print(
         f"{len(stories)} stories from {args.data}; {args.sentences} sentences per summary; "
