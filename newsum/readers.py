@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,21 +258,38 @@ def _looks_jsonl(text: str) -> bool:
         return False
 
 
-def iter_jsonl(
-    lines: Iterable[str | bytes | None], name: str, field: str = "article", id_field: str = "id"
-) -> Iterator[Item]:
-    """One Item per non-blank line; a bad line becomes an Item with an error and its line number."""
+def iter_records(
+    lines: Iterable[str | bytes | None], name: str
+) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
+    """(where, record, None) per non-blank JSONL line, or (where, None, error) for a bad one."""
     for lineno, line in enumerate(lines, 1):
         where = f"{name}:{lineno}"
         if line is None:  # over the size limit (files.bounded_lines)
-            yield Item(where, error=files.too_long(where))
+            yield where, None, files.too_long(where)
             continue
         if not line.strip():
             continue
         try:
-            record = parse_record(line)
+            yield where, parse_record(line), None
         except InputError as exc:
-            yield Item(where, error=f"{where}: {exc}")
+            yield where, None, f"{where}: {exc}"
+
+
+def record_lines(path: str) -> Iterator[bytes | None]:
+    """The lines of a JSONL(.gz) file, or of standard input for "-" (see open_lines), with a
+    line over the size limit given as None."""
+    if path == "-":
+        return files.bounded_lines(sys.stdin.buffer)
+    return _bounded_lines(path)
+
+
+def iter_jsonl(
+    lines: Iterable[str | bytes | None], name: str, field: str = "article", id_field: str = "id"
+) -> Iterator[Item]:
+    """One Item per non-blank line; a bad line becomes an Item with an error and its line number."""
+    for where, record, error in iter_records(lines, name):
+        if record is None:
+            yield Item(where, error=error)
             continue
         rid = record_id(record, id_field)
         try:
@@ -354,7 +372,7 @@ def iter_items(
         by_name = path != "-" and (format == "jsonl" or (format == "auto" and _is_jsonl_name(path)))
         if by_name and Path(path).is_file():
             try:
-                yield from iter_jsonl(_bounded_lines(path), name, field)
+                yield from iter_jsonl(record_lines(path), name, field)
             except InputError as exc:
                 yield Item(name, error=str(exc))
             continue

@@ -126,12 +126,13 @@ def _run_pairs(args: argparse.Namespace) -> int:
 
     from ..check import check
     from ..errors import InputError
-    from ..readers import read_document
+    from ..readers import iter_records, read_document, record_lines
     from ..render import AtomicOutput
 
     done = failed = 0
     with AtomicOutput(args.output) as out:
-        for where, record, error in _records(args.data):
+        name = "<stdin>" if args.data == "-" else args.data
+        for where, record, error in iter_records(record_lines(args.data), name):
             if error is None:
                 try:
                     story = record.get(args.story_field)
@@ -158,45 +159,3 @@ def _run_pairs(args: argparse.Namespace) -> int:
     if failed:
         return 2 if not done else 1
     return 0
-
-
-def _records(path: str):
-    """(place, record, error) for each non-blank line of a JSONL(.gz) file or stdin."""
-    import gzip
-    import json
-    from pathlib import Path
-
-    from ..errors import InputError
-
-    name = "<stdin>" if path == "-" else path
-    if path == "-":
-        lines = sys.stdin.buffer
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory")
-        if not p.is_file():
-            raise InputError(f"{path}: no such file")
-        lines = (gzip.open if path.endswith(".gz") else open)(path, "rb")
-    try:
-        for lineno, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            where = f"{name}:{lineno}"
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield where, None, f"{where}: not valid UTF-8"
-                continue
-            except ValueError as exc:
-                yield where, None, f"{where}: not valid JSON ({exc.msg})"
-                continue
-            if not isinstance(record, dict):
-                yield where, None, f"{where}: not a JSON object"
-                continue
-            yield where, record, None
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from None
-    finally:
-        if path != "-":
-            lines.close()

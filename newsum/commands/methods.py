@@ -18,5 +18,12 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(n) for n in classes)
     for name, cls in classes.items():
         mark = " (default)" if name == default else ""
+        if cls.abstractive:  # needs a server: say whether one is configured
+            method = cls()
+            mark += (
+                f" [configured: {method.model} at {method.url}]"
+                if method.configured
+                else " [not configured: set NEWSUM_LLM_URL and NEWSUM_LLM_MODEL]"
+            )
         print(f"{name:<{width}}  {cls.description}{mark}")
     return 0

@@ -44,8 +44,8 @@ class LLM(Method):
 
     name: ClassVar[str] = "llm"
     description: ClassVar[str] = (
-        "abstractive highlights from an OpenAI-compatible LLM server, each checked against the "
-        "story and traced to its source sentences (needs --llm-url and --llm-model)"
+        "abstractive highlights from an OpenAI-compatible LLM server, checked against the "
+        "story and traced to their source sentences"
     )
     abstractive = True
     redundancy: ClassVar[bool] = False
