@@ -45,6 +45,8 @@ PARAMS: dict[str, Any] = {
 }
 NUM_TREES = 400
 FOLDS = 2  # out-of-fold sentence scores for the ranker's training candidates
+# The fold models: half the trees at twice the rate (about the same scores, half the time).
+FOLD_PARAMS: dict[str, Any] = {"learning_rate": 0.1}
 
 # LightGBM settings of the candidate ranker (newsum.candidates): one query per story.
 RANK_PARAMS: dict[str, Any] = {
@@ -272,6 +274,7 @@ def out_of_fold_scores(
             y[rest],
             groups[np.arange(len(groups)) % FOLDS != fold],
             num_trees,
+            params=FOLD_PARAMS,
             threads=threads,
             seed=seed,
             label=f"fold {fold + 1}",
@@ -393,8 +396,9 @@ def train(
     ranker = None
     if rank_trees > 0:
         t = time.perf_counter()
-        log(f"ranker: out-of-fold sentence scores ({FOLDS} folds of {num_trees} trees)")
-        oof = out_of_fold_scores(x, y, groups, num_trees, threads=workers, seed=seed)
+        fold_trees = max(1, num_trees // 2)
+        log(f"ranker: out-of-fold sentence scores ({FOLDS} folds of {fold_trees} trees)")
+        oof = out_of_fold_scores(x, y, groups, fold_trees, threads=workers, seed=seed)
         cx, cy, cg = candidate_matrix(examples, x, oof, groups, idf)
         del oof
         log(f"fitting {rank_trees} ranker trees on {len(cy)} candidates x {cx.shape[1]} features")
@@ -426,7 +430,8 @@ def train(
     }
     if ranker is not None:
         meta["ranker"] = {
-            "params": {**RANK_PARAMS, "num_trees": rank_trees, "folds": FOLDS},
+            "params": {**RANK_PARAMS, "num_trees": rank_trees},
+            "folds": {"folds": FOLDS, **FOLD_PARAMS, "num_trees": max(1, num_trees // 2)},
             "label": f"mean ROUGE-1/2 F1 of the candidate, 0..{RANK_GRADES} within its story",
         }
     model = ModelFile(trees, idf, meta, ranker)
