@@ -67,6 +67,28 @@ _N_SENTENCES = FEATURE_NAMES.index("n_sentences")
 _DOC_TOKENS = FEATURE_NAMES.index("doc_tokens")
 
 
+# Where each feature sits among the blocks `candidate_features` computes: sums over the members
+# (10: count, score, sigmoid, rank, words, log words, relative position, in lead-3, first,
+# projection on the story), mins and maxs (4 each: score, words, position, rank), pair sums and
+# maxes (3 each: bigram overlap, cosine, Gram), then 12 derived columns.
+_BLOCK_NAMES = (
+    "n_sent score_sum prob_sum rank_sum words - - in_lead3 has_first -".split()
+    + "score_min words_min pos_min -".split()
+    + "score_max words_max pos_max rank_max".split()
+    + "bigram_overlap_sum cosine_sum - bigram_overlap_max cosine_max -".split()
+    + "score_sum_gap rel_pos_mean span coverage coverage_gap unique_idf_frac unique_idf worth "
+    "worth_gap story_sentences story_words top_available".split()
+)
+_ORDER = [_BLOCK_NAMES.index(name) for name in CANDIDATE_FEATURES]
+
+
+@lru_cache(maxsize=16)
+def _upper(k: int) -> tuple[Any, Any]:
+    import numpy as np
+
+    return np.triu_indices(k, 1)
+
+
 @lru_cache(maxsize=64)
 def candidate_sets(k: int, sizes: tuple[int, ...] = SIZES) -> np.ndarray:
     """Every subset of `sizes` sentences of range(k) as rows of 3 slots, padded with k.
@@ -117,10 +139,9 @@ def candidate_features(
     top_words = [_content(sents[i].tokens) for i in top_idx]
     vocab = {w: j for j, w in enumerate(dict.fromkeys(chain.from_iterable(top_words)))}
     weight = np.array([table.get(w, unknown) for w in vocab], dtype=np.float64)
-    counts = np.zeros((k, len(vocab)))
-    for r, words in enumerate(top_words):
-        for w in words:
-            counts[r, vocab[w]] += 1.0
+    v = max(len(vocab), 1)
+    flat = [r * v + vocab[w] for r, words in enumerate(top_words) for w in words]
+    counts = np.bincount(flat, minlength=k * v).reshape(k, v)[:, : len(vocab)].astype(np.float64)
     vecs = counts * weight
     gram = vecs @ vecs.T
     norm = np.sqrt(np.diag(gram))
@@ -133,13 +154,15 @@ def candidate_features(
 
     # Pairwise bigram overlap (Combination's measure: shared / bigrams of the one with fewer).
     grams = [set(zip(sents[i].tokens, sents[i].tokens[1:], strict=False)) for i in top_idx]
+    upper = _upper(k)
     overlap = np.zeros((k, k))
-    for a in range(k):
-        for b in range(a + 1, k):
-            if grams[a] and grams[b]:
-                overlap[a, b] = overlap[b, a] = len(grams[a] & grams[b]) / min(
-                    len(grams[a]), len(grams[b])
-                )
+    overlap[upper] = [
+        len(grams[a] & grams[b]) / min(len(grams[a]), len(grams[b]))
+        if grams[a] and grams[b]
+        else 0.0
+        for a, b in zip(*upper, strict=True)
+    ]
+    overlap += overlap.T
 
     # Per-sentence values, with a "no sentence" row at index k: 0 for sums, -inf/+inf so that
     # it never wins a max/min. One fancy-indexing step gathers every candidate's members.
@@ -186,29 +209,11 @@ def candidate_features(
     size, score_sum = sums[:, 0], sums[:, 1]
     worth = score_sum - 0.3 * sums[:, 5] - 3.0 * pair_sum[:, 0]
     head = sent_x[0]
-    x = np.column_stack(
+    derived = np.column_stack(
         [
-            size,
-            score_sum,
-            mins[:, 0],
-            maxs[:, 0],
             score_sum - score_sum.max(),
-            sums[:, 2],
-            sums[:, 3],
-            maxs[:, 3],
-            sums[:, 4],
-            mins[:, 1],
-            maxs[:, 1],
-            mins[:, 2],
-            maxs[:, 2],
             sums[:, 6] / size,
-            sums[:, 7],
-            sums[:, 8],
             maxs[:, 2] - mins[:, 2],
-            pair_sum[:, 0],
-            pair_max[:, 0],
-            pair_sum[:, 1],
-            pair_max[:, 1],
             coverage,
             coverage - coverage.max(),
             union / np.where(mass_sum > 0, mass_sum, 1.0),
@@ -220,6 +225,8 @@ def candidate_features(
             np.full(m, float(k)),
         ]
     )
+    # Blocks side by side, then one gather into CANDIDATE_FEATURES order.
+    x = np.concatenate([sums, mins, maxs, pair_sum, pair_max, derived], axis=1)[:, _ORDER]
     return top_idx, x
 
 
