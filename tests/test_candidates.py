@@ -217,3 +217,14 @@ def test_ranker_with_other_features_is_refused(tmp_path: Path) -> None:
                 np.lib.format.write_array(fh, arr, allow_pickle=False)
     with pytest.raises(InputError, match="other features"):
         ModelFile.load(bad)
+
+
+def test_ranked_with_scores_beyond_the_scored_sentences_falls_back() -> None:
+    text = SHIPPED_EXAMPLE.read_text()
+    doc = newsum.read_document(text + "\n\n" + text)
+    capped = newsum.get_method("model", max_sentences=5)
+    own = capped.score(doc)  # features of the first 5 sentences only
+    chosen = select(doc, own, 3, selection=Ranked())
+    assert max(chosen) < 5 and 2 <= len(chosen) <= 3
+    late = [float(i) for i in range(len(doc.sentences))]  # favours the last sentences
+    assert select(doc, late, 3, selection=Ranked()) == select(doc, late, 3, selection=Combination())

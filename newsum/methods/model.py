@@ -222,9 +222,18 @@ class ModelFile:
         """The ranker's best summary of at most `size` sentences; None without a ranker."""
         if self.ranker is None:
             return None
+        import numpy as np
+
         last = self._last
         cap = last.cap if getattr(last, "doc", None) is doc else _MAX_SENTENCES
-        return self.ranker.choose(doc, scores, self.features(doc, cap), self.idf, size)
+        x = self.features(doc, cap)
+        if len(x) < len(doc.sentences):
+            # Features cover the first `cap` sentences only: fine for this model's own scores
+            # (it ranks the rest lower), not for other scores that favour a later sentence.
+            top = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+            if top[: self.ranker.top].max() >= len(x):
+                return None
+        return self.ranker.choose(doc, scores, x, self.idf, size)
 
     def score(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """One score per sentence; past `max_sentences`, lower than any scored one."""
