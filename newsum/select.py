@@ -62,7 +62,25 @@ class Combination:
         }
 
 
-Selection = Greedy | Combination
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """Learned selection: the candidate summary the model file's ranker scores best.
+
+    Candidates are every set of 2 or 3 of the 6 best-scored sentences (newsum.candidates);
+    a second tree ensemble in the model file at `path` (None: the shipped one) scores each set
+    as a whole. Used for a budget of 2 or 3 sentences with redundancy on; other budgets (and
+    model files without a ranker) use `fallback`. Only meaningful with the `model` method's
+    scores.
+    """
+
+    path: str | None = None
+    fallback: Combination = Combination()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategy": "ranked", "fallback": self.fallback.to_dict()}
+
+
+Selection = Greedy | Combination | Ranked
 
 
 def check_budget(
@@ -132,13 +150,20 @@ def select(
         raise ValueError(f"{len(scores)} scores for {len(doc.sentences)} sentences")
     limit = budget_sentences(len(doc.sentences), sentences, ratio)
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    if isinstance(selection, Combination):
-        chosen = _combination(doc, scores, ranked, limit, words, redundancy, selection)
+    if isinstance(selection, Combination | Ranked):
+        chosen = None
+        if isinstance(selection, Ranked):
+            chosen = _ranked(doc, scores, ranked, limit, words, redundancy, selection.path)
+            selection = selection.fallback
+        if chosen is None:
+            chosen = _combination(doc, scores, ranked, limit, words, redundancy, selection)
         if order == "score":
             return sorted(chosen, key=lambda i: (-scores[i], i))
         return sorted(chosen)
     if selection is not None and not isinstance(selection, Greedy):
-        raise UsageError(f"selection must be Greedy() or Combination(...), got {selection!r}")
+        raise UsageError(
+            f"selection must be Greedy(), Combination(...) or Ranked(...), got {selection!r}"
+        )
     chosen: list[int] = []
     seen: set[tuple[str, str, str]] = set()
     used_words = 0
@@ -159,6 +184,24 @@ def select(
         if words is not None:
             used_words += length
     return chosen if order == "score" else sorted(chosen)
+
+
+def _ranked(
+    doc: Document,
+    scores: Sequence[float],
+    ranked: list[int],
+    limit: int | None,
+    words: int | None,
+    redundancy: bool,
+    path: str | None,
+) -> list[int] | None:
+    """The ranker's choice for a budget of 2 or 3 sentences; None where it does not apply."""
+    size = len(ranked) if limit is None else min(limit, len(ranked))
+    if words is not None or not redundancy or size not in (2, 3):
+        return None
+    from .methods.model import load_model
+
+    return load_model(path).choose(doc, scores, size)
 
 
 def _combination(

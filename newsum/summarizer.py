@@ -126,9 +126,9 @@ def summarize(
     or `ratio` is given, which then limit the summary alone. Sentences come in story order
     unless `order="score"`. `redundancy` switches trigram blocking of repeats on or off; None
     means the method's default (on for every method but `lead`, which is the first k sentences).
-    `selection` (`newsum.select.Greedy()` or `Combination(...)`) says how sentences are chosen
-    from the scores; None means the method's default (`Combination` for `model`, which picks
-    the best set of 3 among its 6 top sentences; `Greedy` for the others).
+    `selection` (`newsum.select.Greedy()`, `Combination(...)` or `Ranked()`) says how sentences
+    are chosen from the scores; None means the method's default (`Ranked` for `model`, whose
+    learned ranker picks the best set of 2 or 3 of its 6 top sentences; `Greedy` for the others).
     """
     doc = read_document(text, format)
     return summarize_document(

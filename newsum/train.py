@@ -42,6 +42,26 @@ PARAMS: dict[str, Any] = {
     "max_bin": 255,
 }
 NUM_TREES = 400
+FOLDS = 2  # out-of-fold sentence scores for the ranker's training candidates
+# The fold models: half the trees at twice the rate (about the same scores, half the time).
+FOLD_PARAMS: dict[str, Any] = {"learning_rate": 0.1}
+
+# LightGBM settings of the candidate ranker (newsum.candidates): one query per story.
+RANK_PARAMS: dict[str, Any] = {
+    "objective": "lambdarank",
+    "learning_rate": 0.1,
+    "num_leaves": 15,
+    "max_depth": 5,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 1.0,
+    "bagging_fraction": 1.0,
+    "bagging_freq": 0,
+    "lambda_l2": 0.0,
+    "max_bin": 255,
+    "label_gain": list(range(31)),  # linear: a grade is worth its ROUGE, not 2^grade
+}
+RANK_TREES = 100
+RANK_GRADES = 30  # a candidate's label: its ROUGE scaled within its story to 0..RANK_GRADES
 
 
 def log(msg: str) -> None:
@@ -50,12 +70,15 @@ def log(msg: str) -> None:
 
 @dataclass(slots=True)
 class Example:
-    """One labelled story: its Document, reference highlights and oracle sentence indices."""
+    """One labelled story: its Document, reference highlights and oracle sentence indices,
+    with the stemmed ROUGE token ids of its sentences and reference (for candidate labels)."""
 
     id: str
     document: Document
     reference: str
     oracle: list[int]
+    sentence_ids: list[list[int]] | None = None
+    reference_ids: list[int] | None = None
 
 
 def _read_records(path: str, limit: int | None) -> Iterator[bytes]:
@@ -71,8 +94,9 @@ def _read_records(path: str, limit: int | None) -> Iterator[bytes]:
 
 def _label(line: bytes) -> Example | None:
     """Read one JSONL record and label it with the oracle; None for empty stories."""
-    from .oracle import greedy_oracle
+    from .oracle import OracleScorer
     from .readers import load_document, parse_record
+    from .rouge import shared_tokenizer
 
     rec = parse_record(line)
     text, ref = rec.get("article"), rec.get("highlights")
@@ -82,8 +106,10 @@ def _label(line: bytes) -> Example | None:
         doc = load_document(rec)
     except InputError:
         return None
-    oracle = greedy_oracle([s.source for s in doc.sentences], ref, max_sentences=3)
-    return Example(str(rec.get("id", "")), doc, ref, oracle)
+    scorer = OracleScorer([s.source for s in doc.sentences], ref)
+    oracle = scorer.greedy(max_sentences=3)
+    ids = shared_tokenizer(True).ids
+    return Example(str(rec.get("id", "")), doc, ref, oracle, scorer.sentences, ids(ref))
 
 
 def load_examples(
@@ -192,8 +218,11 @@ def fit_trees(
     params: dict[str, Any] | None = None,
     threads: int = 2,
     seed: int = SEED,
+    names: Sequence[str] = FEATURE_NAMES,
+    label: str = "trees",
 ) -> Any:
-    """A LightGBM Booster on the sentence rows (deterministic: fixed seeds, fixed threads)."""
+    """A LightGBM Booster on the rows of `x` (deterministic: fixed seeds, fixed threads);
+    `groups` are the rows per story (LightGBM's queries, used by ranking objectives)."""
     try:
         import lightgbm as lgb
     except ImportError as exc:
@@ -211,14 +240,77 @@ def fit_trees(
         "num_threads": threads,
         "verbose": -1,
     }
-    data = lgb.Dataset(
-        x, label=y, group=groups, feature_name=list(FEATURE_NAMES), free_raw_data=False
-    )
-    with Progress(num_trees, "   trees") as bar:
+    data = lgb.Dataset(x, label=y, group=groups, feature_name=list(names), free_raw_data=False)
+    with Progress(num_trees, f"{label:>8}") as bar:
         booster = lgb.train(
             settings, data, num_boost_round=num_trees, callbacks=[lambda env: bar.update()]
         )
     return booster
+
+
+def out_of_fold_scores(
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    num_trees: int,
+    threads: int = 2,
+    seed: int = SEED,
+) -> np.ndarray:
+    """Sentence scores of each story from trees that did not see it (FOLDS folds by story),
+    so the ranker trains on candidates scored as at run time, not on memorised ones."""
+    import numpy as np
+
+    story = np.repeat(np.arange(len(groups)), groups)
+    out = np.zeros(len(y))
+    for fold in range(FOLDS):
+        held = story % FOLDS == fold
+        rest = ~held
+        booster = fit_trees(
+            x[rest],
+            y[rest],
+            groups[np.arange(len(groups)) % FOLDS != fold],
+            num_trees,
+            params=FOLD_PARAMS,
+            threads=threads,
+            seed=seed,
+            label=f"fold {fold + 1}",
+        )
+        out[held] = booster.predict(x[held], raw_score=True)
+    return out
+
+
+def candidate_matrix(
+    examples: Sequence[Example],
+    x: np.ndarray,
+    scores: np.ndarray,
+    groups: np.ndarray,
+    idf: IdfTable,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidates of every story (features), their graded ROUGE labels, and candidates
+    per story. A label is the candidate's mean ROUGE-1/2 F1 scaled within its story from
+    0 (the worst candidate) to RANK_GRADES (the best), rounded down."""
+    import numpy as np
+
+    from .candidates import candidate_features, candidate_rouge, candidate_sets
+    from .progress import Progress
+
+    starts = np.concatenate([[0], np.cumsum(groups)])
+    blocks, labels, sizes = [], [], []
+    with Progress(len(examples), "   cands") as bar:
+        for j, ex in enumerate(examples):
+            a, b = starts[j], starts[j + 1]
+            top, cx = candidate_features(ex.document, scores[a:b], x[a:b], idf)
+            bar.update()
+            if len(cx) < 2 or ex.sentence_ids is None or ex.reference_ids is None:
+                continue  # nothing to rank
+            sets = candidate_sets(len(top))
+            rouge = candidate_rouge([ex.sentence_ids[i] for i in top], ex.reference_ids, sets)
+            lo, hi = rouge.min(), rouge.max()
+            grade = np.floor(RANK_GRADES * (rouge - lo) / max(hi - lo, 1e-9) + 1e-9)
+            blocks.append(cx)
+            labels.append(np.minimum(grade, RANK_GRADES))
+            sizes.append(len(cx))
+    return np.vstack(blocks), np.concatenate(labels), np.array(sizes)
 
 
 def rouge_of(
@@ -250,8 +342,13 @@ def train(
     num_trees: int = NUM_TREES,
     workers: int = 2,
     seed: int = SEED,
+    rank_trees: int = RANK_TREES,
 ) -> dict[str, Any]:
     """Train the model on `data`, write it to `out`, and score it against Lead-3 on `val`.
+
+    Two tree ensembles: the sentence scorer (`num_trees`, binary oracle labels), then the
+    candidate ranker (`rank_trees`, LambdaRank over candidate summaries built from
+    out-of-fold sentence scores; 0 leaves it out and the model selects with Combination).
 
     Returns a report: counts, seconds per step, and the validation ROUGE of model and lead.
     """
@@ -259,8 +356,9 @@ def train(
 
     import numpy as np
 
-    from .methods.model import Model, ModelFile
-    from .select import select
+    from .candidates import CANDIDATE_FEATURES, CandidateRanker
+    from .methods.model import _CACHE, ModelFile
+    from .select import Ranked, select
 
     for path in (data, val):
         if path and not Path(path).is_file():
@@ -291,14 +389,50 @@ def train(
         raise RuntimeError(f"exported trees differ from LightGBM by {diff}")
     report["seconds_fit"] = round(time.perf_counter() - t, 1)
 
+    ranker = None
+    if rank_trees > 0:
+        t = time.perf_counter()
+        fold_trees = max(1, num_trees // 2)
+        log(f"ranker: out-of-fold sentence scores ({FOLDS} folds of {fold_trees} trees)")
+        oof = out_of_fold_scores(x, y, groups, fold_trees, threads=workers, seed=seed)
+        cx, cy, cg = candidate_matrix(examples, x, oof, groups, idf)
+        del oof
+        log(f"fitting {rank_trees} ranker trees on {len(cy)} candidates x {cx.shape[1]} features")
+        booster = fit_trees(
+            cx,
+            cy,
+            cg,
+            rank_trees,
+            params=RANK_PARAMS,
+            threads=workers,
+            seed=seed,
+            names=CANDIDATE_FEATURES,
+            label="ranker",
+        )
+        ranker = CandidateRanker(export_lightgbm(booster))
+        sample = cx[: min(len(cx), 20000)]
+        diff = np.abs(ranker.trees.predict(sample) - booster.predict(sample, raw_score=True)).max()
+        if not diff <= 1e-9:
+            raise RuntimeError(f"exported ranker trees differ from LightGBM by {diff}")
+        report["train_candidates"] = int(len(cy))
+        report["seconds_ranker"] = round(time.perf_counter() - t, 1)
+    del x, y
+
     meta = {
         "features": list(FEATURE_NAMES),
         "trained_on": {"data": _name(data), "stories": len(examples), "limit": limit},
         "params": {**PARAMS, "num_trees": num_trees, "seed": seed},
         "label": "greedy oracle (newsum.oracle.greedy_oracle, 3 sentences), binary",
     }
-    model = ModelFile(trees, idf, meta)
+    if ranker is not None:
+        meta["ranker"] = {
+            "params": {**RANK_PARAMS, "num_trees": rank_trees},
+            "folds": {"folds": FOLDS, **FOLD_PARAMS, "num_trees": max(1, num_trees // 2)},
+            "label": f"mean ROUGE-1/2 F1 of the candidate, 0..{RANK_GRADES} within its story",
+        }
+    model = ModelFile(trees, idf, meta, ranker)
     model.save(out)
+    _CACHE.pop(str(out), None)  # a model read earlier from the same path is stale now
     report["model_bytes"] = _size(out)
     log(f"wrote {out} ({report['model_bytes'] / 1e6:.2f} MB, {trees.n_trees} trees)")
 
@@ -307,10 +441,11 @@ def train(
         log(f"scoring on {val}")
         val_examples = load_examples(val, val_limit, workers, label="val")
         saved = ModelFile.load(out)
+        _CACHE[str(out)] = saved
 
         def by_model(doc: Document) -> list[int]:
-            # The same selection as the shipped `model` method uses at run time.
-            return select(doc, saved.score(doc).tolist(), 3, selection=Model.selection)
+            # The same selection as the `model` method uses at run time with this file.
+            return select(doc, saved.score(doc).tolist(), 3, selection=Ranked(path=str(out)))
 
         def by_lead(doc: Document) -> list[int]:
             return list(range(min(3, len(doc.sentences))))

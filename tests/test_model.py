@@ -209,14 +209,29 @@ def test_smoke_training_on_a_tiny_slice(tmp_path: Path) -> None:
     for k in range(2):
         out = tmp_path / f"tiny{k}.npz"
         report = train(
-            str(TRAIN), str(out), val=str(VAL), limit=200, val_limit=50, num_trees=15, workers=1
+            str(TRAIN),
+            str(out),
+            val=str(VAL),
+            limit=200,
+            val_limit=50,
+            num_trees=15,
+            workers=1,
+            rank_trees=12,
         )
         outs.append(out.read_bytes())
     assert report["train_stories"] > 150 and report["val_stories"] == 50
+    assert report["train_candidates"] > 20 * report["train_stories"]
     assert set(report["val"]) == {"model", "lead", "oracle"}
     assert outs[0] == outs[1]  # fixed seeds: the same data gives the same model file
     model = ModelFile.load(tmp_path / "tiny0.npz")
     assert model.trees.n_trees == 15
+    assert model.ranker is not None and model.ranker.trees.n_trees == 12
+    # Without a ranker the file holds the sentence trees alone (the same ones).
+    plain = tmp_path / "plain.npz"
+    train(str(TRAIN), str(plain), limit=200, num_trees=15, workers=1, rank_trees=0)
+    again = ModelFile.load(plain)
+    assert again.ranker is None
+    np.testing.assert_array_equal(again.trees.value, model.trees.value)
     doc = newsum.read_document(RAW_STORY)
     scores = newsum.get_method("model", path=str(tmp_path / "tiny0.npz")).score(doc)
     assert len(scores) == len(doc.sentences)

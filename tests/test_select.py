@@ -10,7 +10,7 @@ from conftest import SHIPPED_EXAMPLE
 import newsum
 from newsum.errors import UsageError
 from newsum.methods.base import get_method
-from newsum.select import Combination, Greedy, bigram_overlap, bigrams, select
+from newsum.select import Combination, Greedy, Ranked, bigram_overlap, bigrams, select
 
 # Sentence 0 holds every bigram of sentences 1 and 2, which share none with each other.
 COVERS = newsum.read_document(
@@ -106,11 +106,14 @@ def test_bad_selection_settings() -> None:
         select(COVERS, [1.0, 2.0, 3.0], selection="combination")  # type: ignore[arg-type]
 
 
-def test_model_defaults_to_combination_and_greedy_stays_available() -> None:
+def test_model_defaults_to_ranked_and_greedy_stays_available() -> None:
     story = SHIPPED_EXAMPLE.read_text()
     model = get_method("model")
-    assert isinstance(model.selection, Combination)
-    assert model.selection == Combination(candidates=6, overlap_penalty=3.0, length_weight=-0.3)
+    assert model.selection == Ranked()
+    assert model.selection.fallback == Combination(
+        candidates=6, overlap_penalty=3.0, length_weight=-0.3
+    )
+    assert get_method("model", path="other.npz").selection == Ranked(path="other.npz")
     assert isinstance(get_method("textrank").selection, Greedy)
     summary = newsum.summarize(story)
     assert summary.settings["selection"] == model.selection.to_dict()

@@ -12,7 +12,8 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         parents=[parent],
         help="train the extractive model (the `model` method)",
         description="Label each training story with the greedy ROUGE oracle, compute sentence "
-        "features, fit gradient-boosted trees (LightGBM, fixed seeds) and write a model file; "
+        "features, fit gradient-boosted trees (LightGBM, fixed seeds), then trees that rank "
+        "candidate summaries (2 or 3 of the 6 best sentences) by ROUGE, and write a model file; "
         "with --val, print validation ROUGE of the model next to Lead-3 and the oracle. "
         "The defaults reproduce the shipped model (see docs/model.md).",
     )
@@ -47,6 +48,13 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         help="number of boosting rounds (default: the shipped model's)",
     )
     p.add_argument(
+        "--rank-trees",
+        type=int,
+        default=None,
+        metavar="N",
+        help="boosting rounds of the candidate ranker (default: the shipped model's; 0: none)",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         default=2,
@@ -60,12 +68,14 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from ..errors import UsageError
-    from ..train import NUM_TREES, train
+    from ..train import NUM_TREES, RANK_TREES, train
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     if args.trees is not None and args.trees < 1:
         raise UsageError("--trees must be at least 1")
+    if args.rank_trees is not None and args.rank_trees < 0:
+        raise UsageError("--rank-trees must be at least 0")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     report = train(
@@ -76,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         val_limit=args.val_limit,
         num_trees=args.trees or NUM_TREES,
         workers=args.workers,
+        rank_trees=RANK_TREES if args.rank_trees is None else args.rank_trees,
     )
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))

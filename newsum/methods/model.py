@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..document import Document
 from ..errors import InputError
-from ..select import Combination
+from ..select import Ranked
 from .base import Method, _load_builtins, register
 
 _load_builtins()  # the baselines register before `model`, however this module is imported
@@ -23,6 +23,7 @@ _load_builtins()  # the baselines register before `model`, however this module i
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..candidates import CandidateRanker
     from ..features import IdfTable
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "model.npz"
@@ -98,12 +99,22 @@ class TreeEnsemble:
 
 
 class ModelFile:
-    """What a model file holds: the trees, the idf table, the feature names and metadata."""
+    """What a model file holds: the sentence trees, the idf table, the feature names and
+    metadata, and (optionally) the candidate ranker's trees (newsum.candidates)."""
 
-    def __init__(self, trees: TreeEnsemble, idf: IdfTable, meta: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        trees: TreeEnsemble,
+        idf: IdfTable,
+        meta: dict[str, Any],
+        ranker: CandidateRanker | None = None,
+    ) -> None:
         self.trees = trees
         self.idf = idf
         self.meta = meta
+        self.ranker = ranker
+        # The last story scored in each thread and its features, for the candidate ranker.
+        self._last = threading.local()
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the model as a compressed .npz (deterministic bytes for the same model)."""
@@ -113,14 +124,29 @@ class ModelFile:
         import numpy as np
 
         words = sorted(self.idf.idf)
+        meta = dict(self.meta)
+        meta.pop("candidates", None)  # written below from the ranker itself
+        ranked: dict[str, Any] = {}
+        if self.ranker is not None:
+            from ..candidates import CANDIDATE_FEATURES
+
+            ranked = {f"cand_{k}": v for k, v in self.ranker.trees.to_arrays().items()}
+            meta["candidates"] = {
+                "features": list(CANDIDATE_FEATURES),
+                "top": self.ranker.top,
+                "sizes": list(self.ranker.sizes),
+                "depth": self.ranker.trees.depth,
+                "base": self.ranker.trees.base,
+            }
         arrays = {
             **self.trees.to_arrays(),
+            **ranked,
             "idf_words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
             "idf_values": np.array([self.idf.idf[w] for w in words], dtype=np.float32),
             "meta": np.frombuffer(
                 json.dumps(
                     {
-                        **self.meta,
+                        **meta,
                         "format": FORMAT_VERSION,
                         "depth": self.trees.depth,
                         "base": self.trees.base,
@@ -174,19 +200,49 @@ class ModelFile:
             meta["depth"],
             meta["base"],
         )
-        return cls(trees, idf, meta)
+        return cls(trees, idf, meta, _load_ranker(path, data, meta))
+
+    def features(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
+        """The sentence features of `doc` (of its first `max_sentences` sentences), reusing
+        those of the story this thread scored last (the ranker needs them right after)."""
+        from ..features import document_features
+
+        last = self._last
+        if getattr(last, "doc", None) is doc and last.cap == max_sentences:
+            return last.x
+        n = len(doc.sentences)
+        head = doc
+        if max_sentences is not None and n > max_sentences:
+            head = Document(doc.text, doc.sentences[:max_sentences], doc.kind, doc.lowercased)
+        x = document_features(head, self.idf)
+        last.doc, last.cap, last.x = doc, max_sentences, x
+        return x
+
+    def choose(self, doc: Document, scores: Any, size: int) -> list[int] | None:
+        """The ranker's best summary of at most `size` sentences; None without a ranker."""
+        if self.ranker is None:
+            return None
+        import numpy as np
+
+        last = self._last
+        cap = last.cap if getattr(last, "doc", None) is doc else _MAX_SENTENCES
+        x = self.features(doc, cap)
+        if len(x) < len(doc.sentences):
+            # Features cover the first `cap` sentences only: fine for this model's own scores
+            # (it ranks the rest lower), not for other scores that favour a later sentence.
+            top = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+            if top[: self.ranker.top].max() >= len(x):
+                return None
+        return self.ranker.choose(doc, scores, x, self.idf, size)
 
     def score(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """One score per sentence; past `max_sentences`, lower than any scored one."""
         import numpy as np
 
-        from ..features import document_features
-
         n = len(doc.sentences)
-        if max_sentences is None or n <= max_sentences:
-            return self.trees.predict(document_features(doc, self.idf))
-        head = Document(doc.text, doc.sentences[:max_sentences], doc.kind, doc.lowercased)
-        scores = self.trees.predict(document_features(head, self.idf))
+        scores = self.trees.predict(self.features(doc, max_sentences))
+        if len(scores) == n:
+            return scores
         rest = np.full(n - len(scores), (scores.min() if len(scores) else 0.0) - 1.0)
         return np.concatenate([scores, rest])
 
@@ -230,6 +286,24 @@ class ModelFile:
         return out
 
 
+def _load_ranker(path: Any, data: dict[str, Any], meta: dict[str, Any]) -> CandidateRanker | None:
+    """The candidate ranker stored with `cand_` arrays, if the file has one."""
+    from ..candidates import CANDIDATE_FEATURES, CandidateRanker
+
+    info = meta.get("candidates")
+    if info is None:
+        return None
+    if tuple(info.get("features", ())) != CANDIDATE_FEATURES:
+        raise InputError(f"{path}: model ranks candidates with other features than this newsum")
+    trees = TreeEnsemble(
+        *(data[f"cand_{k}"] for k in ("feature", "threshold", "left", "right", "value", "roots")),
+        info["depth"],
+        info["base"],
+    )
+    return CandidateRanker(trees, int(info["top"]), tuple(int(m) for m in info["sizes"]))
+
+
+_MAX_SENTENCES = 500  # the `model` method's default cap on the sentences it scores
 _CACHE: dict[str, ModelFile] = {}
 _LOCK = threading.Lock()
 
@@ -254,13 +328,15 @@ class Model(Method):
 
     name = "model"
     description = "trained sentence scorer (boosted trees over position, content and cue features)"
-    # The best 3 of the 6 top-scored sentences, shorter ones and little bigram overlap preferred
-    # (tuned on half of validation: +0.39 R1 over greedy trigram blocking, docs/model.md).
-    selection = Combination(candidates=6, overlap_penalty=3.0, length_weight=-0.3)
+    # The candidate summary (2 or 3 of the 6 top-scored sentences) that the model file's ranker
+    # scores best; Combination (hand-tuned set worth) for other budgets (docs/model.md).
+    selection = Ranked()
 
-    def __init__(self, path: str | None = None, max_sentences: int = 500) -> None:
+    def __init__(self, path: str | None = None, max_sentences: int = _MAX_SENTENCES) -> None:
         self.path = path
         self.max_sentences = max_sentences
+        if path is not None:
+            self.selection = Ranked(path=path)  # the ranker of the same file
 
     def score(self, doc: Document) -> list[float]:
         return load_model(self.path).score(doc, self.max_sentences).tolist()

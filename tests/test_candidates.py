@@ -1,0 +1,230 @@
+"""The candidate ranker of the `model` method: candidate sets, features, labels, choice, loading."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SHIPPED_EXAMPLE
+
+import newsum
+from newsum.candidates import (
+    CANDIDATE_FEATURES,
+    CandidateRanker,
+    candidate_features,
+    candidate_rouge,
+    candidate_sets,
+)
+from newsum.errors import InputError
+from newsum.features import IdfTable, document_features
+from newsum.methods.model import MODEL_PATH, ModelFile, TreeEnsemble, load_model
+from newsum.oracle import OracleScorer
+from newsum.rouge import shared_tokenizer
+from newsum.select import Combination, Ranked, select
+from newsum.stopwords import STOPWORDS
+
+STORY = newsum.read_document(
+    "The river burst its banks on Monday and flooded the old town. "
+    "Hundreds of families left their homes as the water rose. "
+    "The mayor said the river had burst its banks twice in ten years. "
+    "Rescue boats carried elderly residents to the school on the hill. "
+    "Forecasters expect more rain later this week. "
+    "The town's football club offered its ground as a shelter. "
+    "Insurers said the damage could cost millions."
+)
+SCORES = np.array([2.0, 1.5, 1.8, 0.7, -0.5, 0.1, 0.9])
+IDF = IdfTable(["river", "banks", "flooded", "families", "mayor", "boats"], [3, 2, 4, 2.5, 3, 5], 6)
+COL = {name: k for k, name in enumerate(CANDIDATE_FEATURES)}
+
+
+def test_candidate_sets_by_hand() -> None:
+    sets = candidate_sets(4)
+    assert sets.shape == (6 + 4, 3)  # C(4,2) pairs, then C(4,3) triples
+    assert sets[0].tolist() == [0, 1, 4] and sets[5].tolist() == [2, 3, 4]
+    assert sets[6].tolist() == [0, 1, 2] and sets[-1].tolist() == [1, 2, 3]
+    assert candidate_sets(2).tolist() == [[0, 1, 2]]
+    assert len(candidate_sets(1)) == 0
+    assert candidate_sets(6, (3,)).shape == (20, 3)
+
+
+def _tfidf(tokens: tuple[str, ...]) -> Counter:
+    words = [t for t in tokens if t not in STOPWORDS and not t[0].isdigit()]
+    return Counter({w: c * IDF.idf.get(w, IDF.unknown) for w, c in Counter(words).items()})
+
+
+def _cos(a: Counter, b: Counter) -> float:
+    dot = sum(v * b[w] for w, v in a.items())
+    na, nb = math.sqrt(sum(v * v for v in a.values())), math.sqrt(sum(v * v for v in b.values()))
+    return dot / na / nb if na and nb else 0.0
+
+
+def test_candidate_features_by_hand() -> None:
+    x_sent = document_features(STORY, IDF)
+    top, x = candidate_features(STORY, SCORES, x_sent, IDF)
+    assert top.tolist() == [0, 2, 1, 6, 3, 5]  # the six best scores, best first
+    sets = candidate_sets(6)
+    assert x.shape == (len(sets), len(CANDIDATE_FEATURES)) == (35, len(CANDIDATE_FEATURES))
+    assert np.isfinite(x).all()
+    sents = STORY.sentences
+    story_vec = sum((_tfidf(s.tokens) for s in sents), Counter())
+    for row, slots in zip(x, sets, strict=True):
+        members = [int(top[j]) for j in slots if j < 6]
+        assert row[COL["n_sent"]] == len(members)
+        assert row[COL["score_sum"]] == pytest.approx(SCORES[members].sum())
+        assert row[COL["score_min"]] == SCORES[members].min()
+        assert row[COL["words"]] == sum(len(sents[i].tokens) for i in members)
+        assert row[COL["pos_min"]] == min(members) and row[COL["pos_max"]] == max(members)
+        assert row[COL["has_first"]] == (0 in members)
+        grams = [set(zip(sents[i].tokens, sents[i].tokens[1:], strict=False)) for i in members]
+        overlap = [len(a & b) / min(len(a), len(b)) for a, b in combinations(grams, 2)]
+        assert row[COL["bigram_overlap_sum"]] == pytest.approx(sum(overlap))
+        cand_vec = sum((_tfidf(sents[i].tokens) for i in members), Counter())
+        assert row[COL["coverage"]] == pytest.approx(_cos(cand_vec, story_vec), abs=1e-12)
+        worth = sum(SCORES[i] - 0.3 * math.log1p(len(sents[i].tokens)) for i in members)
+        assert row[COL["worth"]] == pytest.approx(worth - 3.0 * sum(overlap))
+    # Sentences 0 and 2 share "the river", "river burst", "burst its", "its banks", ...
+    both = [k for k, s in enumerate(sets) if sorted(s[:2]) == [0, 1] and s[2] == 6][0]
+    assert x[both, COL["bigram_overlap_sum"]] > 0.25
+    assert x[:, COL["worth_gap"]].max() == 0.0 and x[:, COL["coverage_gap"]].max() == 0.0
+
+
+def test_candidate_features_of_short_stories() -> None:
+    for text, rows in (("Only one sentence here.", 0), ("First one here. Second one there.", 1)):
+        doc = newsum.read_document(text)
+        scores = np.arange(len(doc.sentences), dtype=float)
+        top, x = candidate_features(doc, scores, document_features(doc, IDF), IDF)
+        assert len(top) == len(doc.sentences) and x.shape == (rows, len(CANDIDATE_FEATURES))
+        assert np.isfinite(x).all()
+
+
+def test_candidate_rouge_matches_the_oracle_scorer() -> None:
+    ids = shared_tokenizer(True).ids
+    sentences = [s.source for s in STORY.sentences]
+    reference = "Floods hit the old town after the river burst its banks. Insurers fear costs."
+    scorer = OracleScorer(sentences, reference)
+    sets = candidate_sets(7)
+    got = candidate_rouge([ids(s) for s in sentences], ids(reference), sets)
+    for value, slots in zip(got, sets, strict=True):
+        members = [int(j) for j in slots if j < 7]
+        # No bigram across two of these sentences is in the reference, so the join bigrams
+        # that candidate_rouge leaves out change nothing here.
+        assert value == pytest.approx(scorer.score(members), abs=1e-12)
+
+
+def _one_split_ranker(feature: str, threshold: float, low: float, high: float) -> CandidateRanker:
+    """One tree: `low` when the candidate's `feature` <= threshold, else `high`."""
+    trees = TreeEnsemble(
+        feature=[COL[feature], 0, 0],
+        threshold=[threshold, np.inf, np.inf],
+        left=[1, 1, 2],
+        right=[2, 1, 2],
+        value=[0.0, low, high],
+        roots=[0],
+        depth=1,
+    )
+    return CandidateRanker(trees)
+
+
+def test_ranker_picks_its_best_candidate() -> None:
+    x_sent = document_features(STORY, IDF)
+    # Pairs score 1, triples 0: the first pair, the two best sentences, wins.
+    pairs = _one_split_ranker("n_sent", 2.5, 1.0, 0.0)
+    assert pairs.choose(STORY, SCORES, x_sent, IDF, 3) == [0, 2]
+    # Triples score 1: the first triple (the three best sentences) wins.
+    triples = _one_split_ranker("n_sent", 2.5, 0.0, 1.0)
+    assert triples.choose(STORY, SCORES, x_sent, IDF, 3) == [0, 1, 2]
+    # With a budget of 2 only pairs are candidates.
+    assert triples.choose(STORY, SCORES, x_sent, IDF, 2) == [0, 2]
+    # Candidates that include the last sentence of the story win when it is among the top.
+    late = _one_split_ranker("pos_max", 5.5, 0.0, 1.0)
+    assert late.choose(STORY, SCORES, x_sent, IDF, 3) == [0, 6]
+
+
+def test_shipped_model_has_a_ranker_and_uses_it() -> None:
+    model = load_model()
+    assert model.ranker is not None and model.ranker.trees.n_trees > 0
+    assert model.meta["candidates"]["features"] == list(CANDIDATE_FEATURES)
+    method = newsum.get_method("model")
+    assert isinstance(method.selection, Ranked)
+    doc = newsum.read_document(SHIPPED_EXAMPLE.read_text())
+    scores = method.score(doc)
+    assert model._last.doc is doc  # the ranker reuses the features just computed
+    chosen = select(doc, scores, 3, selection=Ranked())
+    assert 2 <= len(chosen) <= 3 and chosen == sorted(chosen)
+    assert chosen == model.choose(doc, scores, 3)
+    top = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:6]
+    assert set(chosen) <= set(top)
+    assert newsum.summarize(SHIPPED_EXAMPLE.read_text()).indices == chosen
+
+
+def test_ranked_falls_back_to_combination_outside_its_budgets() -> None:
+    doc = newsum.read_document(SHIPPED_EXAMPLE.read_text())
+    scores = newsum.get_method("model").score(doc)
+    comb = Combination()
+    for kwargs in ({"sentences": 4}, {"sentences": 1}, {"words": 60, "sentences": None}):
+        assert select(doc, scores, selection=Ranked(), **kwargs) == select(
+            doc, scores, selection=comb, **kwargs
+        )
+    assert select(doc, scores, 3, redundancy=False, selection=Ranked()) == select(
+        doc, scores, 3, redundancy=False, selection=comb
+    )
+
+
+def test_model_file_round_trip_keeps_the_ranker(tmp_path: Path) -> None:
+    model = load_model()
+    path = tmp_path / "m.npz"
+    model.save(path)
+    again = ModelFile.load(path)
+    assert again.ranker is not None
+    assert again.ranker.trees.n_trees == model.ranker.trees.n_trees
+    doc = newsum.read_document(SHIPPED_EXAMPLE.read_text())
+    scores = again.score(doc)
+    assert again.choose(doc, scores, 3) == model.choose(doc, model.score(doc), 3)
+    assert path.read_bytes() == MODEL_PATH.read_bytes()  # load + save changes no byte
+    # A file without a ranker loads too, and its method selects with Combination.
+    plain = ModelFile(model.trees, model.idf, {k: v for k, v in model.meta.items()})
+    plain.meta.pop("candidates", None)
+    plain_path = tmp_path / "plain.npz"
+    plain.save(plain_path)
+    loaded = ModelFile.load(plain_path)
+    assert loaded.ranker is None and loaded.choose(doc, scores, 3) is None
+    summary = newsum.summarize(
+        SHIPPED_EXAMPLE.read_text(), method=newsum.get_method("model", path=str(plain_path))
+    )
+    assert summary.indices == select(doc, scores.tolist(), 3, selection=Combination())
+
+
+def test_ranker_with_other_features_is_refused(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    model = load_model()
+    path = tmp_path / "m.npz"
+    model.save(path)
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(arrays["meta"].tobytes())
+    meta["candidates"]["features"] = meta["candidates"]["features"][:-1]
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    bad = tmp_path / "bad.npz"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name, arr in arrays.items():
+            with zf.open(f"{name}.npy", "w") as fh:
+                np.lib.format.write_array(fh, arr, allow_pickle=False)
+    with pytest.raises(InputError, match="other features"):
+        ModelFile.load(bad)
+
+
+def test_ranked_with_scores_beyond_the_scored_sentences_falls_back() -> None:
+    text = SHIPPED_EXAMPLE.read_text()
+    doc = newsum.read_document(text + "\n\n" + text)
+    capped = newsum.get_method("model", max_sentences=5)
+    own = capped.score(doc)  # features of the first 5 sentences only
+    chosen = select(doc, own, 3, selection=Ranked())
+    assert max(chosen) < 5 and 2 <= len(chosen) <= 3
+    late = [float(i) for i in range(len(doc.sentences))]  # favours the last sentences
+    assert select(doc, late, 3, selection=Ranked()) == select(doc, late, 3, selection=Combination())
