@@ -6,6 +6,7 @@ import pytest
 from conftest import SHIPPED_EXAMPLE
 
 import newsum
+from newsum.methods.base import method_classes
 
 STORIES = [
     SHIPPED_EXAMPLE.read_text(encoding="utf-8"),
@@ -15,7 +16,11 @@ STORIES = [
 ]
 
 
-@pytest.mark.parametrize("method", newsum.available_methods())
+# Every method that scores sentences (the llm method needs a server: tests/test_llm.py).
+EXTRACTIVE = [n for n, c in method_classes().items() if not c.abstractive]
+
+
+@pytest.mark.parametrize("method", EXTRACTIVE)
 def test_same_summaries_as_summarize(method: str) -> None:
     texts = STORIES * 30  # more than one batch
     many = newsum.summarize_many(texts, method)
