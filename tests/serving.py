@@ -16,6 +16,13 @@ def code_points(sentences: list[dict]) -> list[dict]:
     return [{k: v for k, v in s.items() if k not in ("start16", "end16")} for s in sentences]
 
 
+def extractive_methods() -> list[str]:
+    """The methods a service offers without an LLM server (llm needs `serve --llm-url`)."""
+    from newsum.methods.base import method_classes
+
+    return [name for name, cls in method_classes().items() if not cls.abstractive]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

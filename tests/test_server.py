@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serving import Server, code_points
+from serving import Server, code_points, extractive_methods
 
 import newsum
 from newsum.server import app as app_module
@@ -100,7 +100,7 @@ def test_healthz(client):
 
 def test_methods(client):
     body = client.get("/v1/methods").json()
-    assert [m["name"] for m in body["methods"]] == newsum.available_methods()
+    assert [m["name"] for m in body["methods"]] == extractive_methods()
     assert body["default"] == newsum.default_method()
     assert [m["name"] for m in body["methods"] if m["default"]] == [newsum.default_method()]
     assert all(m["description"] for m in body["methods"])
@@ -284,9 +284,9 @@ def test_unknown_method_is_400_naming_the_valid_ones(client):
         client.post("/v1/summarize", json={"text": STORY, "method": "gpt"}), 400
     )
     assert "gpt" in body["error"]
-    for name in newsum.available_methods():
+    for name in extractive_methods():
         assert name in body["error"]
-    assert body["methods"] == newsum.available_methods()
+    assert body["methods"] == extractive_methods()
 
 
 @pytest.mark.parametrize("options", [{"sentences": 0}, {"words": -5}, {"ratio": 1.5}])
@@ -317,7 +317,7 @@ def test_server_keeps_serving_after_bad_requests(server, client):
 
 
 def test_fifty_parallel_requests_are_all_answered(server):
-    methods = newsum.available_methods()
+    methods = extractive_methods()
     jobs = [
         {"text": STORY, "method": methods[i % len(methods)], "sentences": 1 + i % 4}
         for i in range(50)
