@@ -46,6 +46,37 @@ STATIC_DIR = Path(__file__).parent / "static"
 _JOB_ERRORS = {"UsageError": 400, "InputError": 422, "NewsumError": 422}
 
 
+async def answer(
+    pool: WorkerPool,
+    what: str,
+    limit: float,
+    large: bool,
+    started: float,
+    func: Any,
+    *args: Any,
+) -> JSONResponse:
+    """func(*args) in a worker as the JSON answer (with `elapsed_ms`), or the error answer:
+    504 past `limit` seconds (the worker is stopped), 503 when saturated, 4xx for newsum's own
+    errors, 500 for anything else."""
+    try:
+        result = await pool.run(func, *args, deadline=time.monotonic() + limit, large=large)
+    except TimeoutError:
+        return error_response(
+            504, f"{what} took longer than the {limit:g} s limit; send a shorter story"
+        )
+    except Saturated:
+        response = error_response(503, "the server is busy (every worker and the queue)")
+        response.headers["Retry-After"] = "1"
+        return response
+    except JobError as exc:  # the work raised in its worker: only newsum's errors are shown
+        return _job_error(exc)
+    except WorkerCrashed:
+        log.error("a worker process died while %s; it was replaced", what)
+        return error_response(500, "internal error (the worker stopped; it was replaced)")
+    result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
+    return JSONResponse(result)
+
+
 def _job_error(exc: JobError) -> JSONResponse:
     if exc.kind in _JOB_ERRORS:
         return error_response(_JOB_ERRORS[exc.kind], exc.message)
@@ -225,7 +256,6 @@ def create_app(
         code points, `start16`/`end16` in UTF-16 code units."""
         started = time.perf_counter()
         limit = timeout + slow.get(req.method or "", 0.0)
-        deadline = time.monotonic() + limit
         method = req.method or default_method()
         if method not in method_names:
             return error_response(
@@ -234,25 +264,9 @@ def create_app(
                 methods=method_names,
             )
         large = len(req.text if req.text is not None else req.html or "") > LARGE_STORY
-        try:
-            result = await pool.run(work, req, method, deadline=deadline, large=large)
-        except TimeoutError:
-            return error_response(
-                504, f"summarizing took longer than the {limit:g} s limit; send a shorter story"
-            )
-        except Saturated:
-            response = error_response(503, "the server is busy (every worker and the queue)")
-            response.headers["Retry-After"] = "1"
-            return response
-        except JobError as exc:  # the work raised in its worker: only newsum's errors are shown
-            return _job_error(exc)
-        except WorkerCrashed:
-            log.error("a worker process died while summarizing; it was replaced")
-            return error_response(500, "internal error (the worker stopped; it was replaced)")
-        result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
-        return JSONResponse(result)
+        return await answer(pool, "summarizing", limit, large, started, work, req, method)
 
-    check_route.register(app, _job_error)  # POST /v1/check (newsum/server/check_route.py)
+    check_route.register(app)  # POST /v1/check (newsum/server/check_route.py)
 
     def _health(status: str) -> dict[str, Any]:
         s = pool.stats()

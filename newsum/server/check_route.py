@@ -8,7 +8,6 @@ the time limit) and time limit (`app.state.timeout`) apply as to every route.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import FastAPI
@@ -16,8 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..check import check
-from .limits import LARGE_STORY, error_response
-from .pool import JobError, Saturated, WorkerCrashed
+from .limits import LARGE_STORY
 from .work import read_request
 
 
@@ -86,9 +84,9 @@ def check_request(req: CheckRequest) -> dict[str, Any]:
     return out
 
 
-def register(app: FastAPI, job_error: Callable[[JobError], JSONResponse]) -> None:
-    """Add `POST /v1/check` to `app`; `job_error` maps an error raised by the work to its
-    answer, as for /v1/summarize."""
+def register(app: FastAPI) -> None:
+    """Add `POST /v1/check` to `app`: the work runs in the app's worker pool under its time
+    limit, and errors are answered as for /v1/summarize (`newsum.server.app.answer`)."""
 
     @app.post(
         "/v1/check",
@@ -104,24 +102,9 @@ def register(app: FastAPI, job_error: Callable[[JobError], JSONResponse]) -> Non
     async def check_summary(req: CheckRequest) -> JSONResponse:
         """Each summary sentence's score, verdict, supporting story sentences and the spans
         (names, numbers, dates, quantities, words) the story does not back."""
+        from .app import answer
+
         started = time.perf_counter()
-        timeout = app.state.timeout
         large = len(req.story if req.story is not None else req.html or "") > LARGE_STORY
-        try:
-            result = await app.state.pool.run(
-                check_request, req, deadline=time.monotonic() + timeout, large=large
-            )
-        except TimeoutError:
-            return error_response(
-                504, f"checking took longer than the {timeout:g} s limit; send a shorter story"
-            )
-        except Saturated:
-            response = error_response(503, "the server is busy (every worker and the queue)")
-            response.headers["Retry-After"] = "1"
-            return response
-        except JobError as exc:
-            return job_error(exc)
-        except WorkerCrashed:
-            return error_response(500, "internal error (the worker stopped; it was replaced)")
-        result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
-        return JSONResponse(result)
+        pool, limit = app.state.pool, app.state.timeout
+        return await answer(pool, "checking", limit, large, started, check_request, req)
