@@ -12,15 +12,29 @@ class Sentence:
 
     `start`/`end` are character offsets into `Document.text` (the input as given), so
     `doc.text[s.start:s.end] == s.source`; `text` is the readable display form and `tokens`
-    the lowercased word tokens methods score with.
+    the lowercased word tokens methods score with. For lowercased input `text` is `plain`
+    (the detokenized display form) truecased, made when first asked for: a summary shows a few
+    sentences, and scoring needs no casing (`plain` has the same words and length).
     """
 
     index: int
     start: int
     end: int
     source: str
-    text: str
+    plain: str
     tokens: tuple[str, ...]
+    truecased: bool = False
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        if not self.truecased:
+            return self.plain
+        if self._text is None:
+            from .truecase import truecase
+
+            object.__setattr__(self, "_text", truecase(self.plain))
+        return self._text
 
 
 @dataclass(slots=True)

@@ -1,6 +1,6 @@
 """Sentence features for the trained `model` method, computed from a Document alone.
 
-Only `Sentence.tokens` (lowercased words) and the display `Sentence.text` are used, never the
+Only `Sentence.tokens` (lowercased words) and the display `Sentence.plain` are used, never the
 input's casing or tokenization, so raw and corpus-style text of the same story give the same
 features. Word weights come from a corpus idf table shipped with the model (`IdfTable`).
 The feature order is `FEATURE_NAMES`; a model file records the names it was trained with.
@@ -197,7 +197,7 @@ def document_features(doc: Document, idf: IdfTable) -> np.ndarray:
 
     sents = doc.sentences
     n = len(sents)
-    simple = np.array([_sentence_row(s.text, s.tokens) for s in sents], dtype=np.float64)
+    simple = np.array([_sentence_row(s.plain, s.tokens) for s in sents], dtype=np.float64)
     ntok = simple[:, 0]
 
     # Content words as sparse (sentence, word, count) entries, sorted by sentence then word.

@@ -62,13 +62,10 @@ def read_document(
         displays = detokenize_many(sources, capitalize=lowercased)
     else:
         displays = [normalize_space(source) for source in sources]
-    if lowercased:
-        from .truecase import truecase
-
-        displays = [truecase(d) for d in displays]
     rows = zip(spans, sources, displays, strict=True)
+    # Lowercased input is truecased for display, lazily (Sentence.text).
     sentences = [
-        Sentence(k, start, end, source, display, tuple(word_tokens(display)))
+        Sentence(k, start, end, source, display, tuple(word_tokens(display)), lowercased)
         for k, ((start, end), source, display) in enumerate(rows)
     ]
     if not sentences:

@@ -172,7 +172,7 @@ def select(
             break
         sent = doc.sentences[i]
         if words is not None:
-            length = len(sent.text.split())
+            length = len(sent.plain.split())
             if used_words + length > words:
                 continue
         if redundancy:
@@ -219,7 +219,7 @@ def _combination(
     grams: dict[int, set[tuple[str, str]]] = {}
 
     def length(i: int) -> int:
-        return len(doc.sentences[i].text.split())
+        return len(doc.sentences[i].plain.split())
 
     def value(i: int) -> float:
         return float(scores[i]) + how.length_weight * math.log1p(length(i))
