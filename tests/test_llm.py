@@ -233,6 +233,8 @@ def test_parse_answer_accepts_common_shapes_and_rejects_empty():
     assert problems == []
     with pytest.raises(AnswerError):
         parse_answer('{"highlights": [{"text": ""}]}', shown, 3)
+    with pytest.raises(AnswerError):  # punctuation only is no highlight either
+        parse_answer('{"highlights": [{"text": "..."}, {"text": " - "}]}', shown, 3)
     with pytest.raises(AnswerError):
         parse_answer("no json here", shown, 3)
 

@@ -96,8 +96,8 @@ def parse_answer(answer: str, shown: Sequence[int], n: int) -> tuple[list[Draft]
             cited = item.get("sources", item.get("citations", item.get("source", [])))
         else:
             continue
-        if not isinstance(text, str) or not text.strip():
-            continue
+        if not isinstance(text, str) or not any(c.isalnum() for c in text):
+            continue  # empty, or punctuation only ("...")
         numbers = _numbers(cited)
         bad = [k for k in numbers if k not in allowed]
         if bad:
