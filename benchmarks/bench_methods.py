@@ -58,7 +58,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(DEFAULT_DATA))
     ap.add_argument("--limit", type=int, default=1000, help="stories (0: all)")
-    ap.add_argument("--methods", default=",".join(newsum.available_methods()))
+    from newsum.methods.base import method_classes
+
+    extractive = [n for n, c in method_classes().items() if not c.abstractive]  # llm: bench_llm
+    ap.add_argument("--methods", default=",".join(extractive))
     args = ap.parse_args()
     articles = load(args.data, args.limit or None)
     default = newsum.default_method()

@@ -210,6 +210,10 @@ class ModelFile:
         last = self._last
         if getattr(last, "doc", None) is doc and last.cap == max_sentences:
             return last.x
+        batch = getattr(last, "batch", None)  # the stories score_many scored last
+        hit = batch.get(id(doc)) if batch else None
+        if hit is not None and hit[0] is doc and hit[1] == max_sentences:
+            return hit[2]
         n = len(doc.sentences)
         head = doc
         if max_sentences is not None and n > max_sentences:
@@ -225,7 +229,13 @@ class ModelFile:
         import numpy as np
 
         last = self._last
-        cap = last.cap if getattr(last, "doc", None) is doc else _MAX_SENTENCES
+        batch = getattr(last, "batch", None) or {}
+        if getattr(last, "doc", None) is doc:
+            cap = last.cap
+        elif id(doc) in batch and batch[id(doc)][0] is doc:
+            cap = batch[id(doc)][1]
+        else:
+            cap = _MAX_SENTENCES
         x = self.features(doc, cap)
         if len(x) < len(doc.sentences):
             # Features cover the first `cap` sentences only: fine for this model's own scores
@@ -265,6 +275,8 @@ class ModelFile:
         # The trees run over a few hundred rows at a time: fewer numpy calls than one story at
         # a time, and arrays small enough to stay in cache (larger stacks are slower again).
         feats = [document_features(h, self.idf) for h in heads]
+        # Kept for the ranker, which needs each story's features right after (see features()).
+        self._last.batch = {id(d): (d, max_sentences, f) for d, f in zip(docs, feats, strict=True)}
         parts, group, size = [], [], 0
         for f in feats:
             group.append(f)
