@@ -102,16 +102,6 @@ def _glued(words: list[str], k: int) -> bool:
     )
 
 
-_MEMO: dict[str, tuple[str, bool | None]] = {}  # _form of words not in the table
-
-
-def _remember(word: str, forms: dict[str, tuple[str, bool]]) -> tuple[str, bool | None]:
-    found = _form(word, forms)
-    if len(_MEMO) < 200_000:
-        _MEMO[word] = found
-    return found
-
-
 def _upper_first(word: str) -> str:
     return word[:1].upper() + word[1:]
 
