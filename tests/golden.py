@@ -21,6 +21,8 @@ import json
 import sys
 from pathlib import Path
 
+from conftest import readme_split  # the data README's splitter (tests/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "cnndm_val_4k.jsonl.gz"
 HASHES = Path(__file__).resolve().with_name("golden_hashes.json")
@@ -40,22 +42,6 @@ def as_raw(article: str) -> str:
     from newsum.segment import detokenize
 
     return " ".join(detokenize(s, capitalize=True) for s in readme_split(article))
-
-
-def readme_split(article: str) -> list[str]:
-    """The data README's splitter: after " . ", " ? ", " ! ", a closing quote kept."""
-    toks = article.split()
-    sents, start, i = [], 0, 0
-    while i < len(toks):
-        if toks[i] in (".", "?", "!"):
-            if i + 1 < len(toks) and toks[i + 1] in ("'", '"'):
-                i += 1
-            sents.append(" ".join(toks[start : i + 1]))
-            start = i + 1
-        i += 1
-    if start < len(toks):
-        sents.append(" ".join(toks[start:]))
-    return sents
 
 
 def method_hash(articles: list[str], method: str) -> str:
