@@ -49,6 +49,7 @@ def other_commands() -> None:
             for i in range(3)
         ]
         (folder / "stories.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        (folder / "summary.txt").write_text("The island kept its ferry. 9,300 people voted.\n")
         for command in (
             "methods",
             "batch stories.jsonl out.jsonl.gz --workers 2 --quiet",
@@ -56,6 +57,8 @@ def other_commands() -> None:
             "batch stories.jsonl dask.jsonl --engine dask --workers 1 --quiet",
             "eval --data stories.jsonl --methods lead,oracle --out report",
             "score --refs stories.jsonl --cands stories.jsonl",
+            "eval --data stories.jsonl --methods lead --faithfulness",
+            f"check {ROOT / 'examples' / 'story.txt'} --summary summary.txt --json",
         ):
             newsum(*command.split(), cwd=folder)
         check((folder / "report" / "report.png").stat().st_size > 0, "eval wrote no chart")
@@ -110,6 +113,13 @@ def main() -> None:
         check(status == 200, f"POST /v1/summarize with html: {status} {answer}")
         check(bool(answer["sentences"]), "POST /v1/summarize with html: no sentences")
         print(f"ok: newsum serve, POST html ({len(answer['sentences'])} sentences)")
+        body = json.dumps({"story": "Power was cut on Monday.", "summary": "It was Friday."})
+        request = urllib.request.Request(
+            url + "/v1/check", body.encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            check(response.status == 200, f"POST /v1/check: {response.status}")
+        print("ok: newsum serve, POST /v1/check")
     finally:
         serve.terminate()
         serve.wait(timeout=30)

@@ -65,12 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except OSError as exc:  # writing the output failed: a full disk (/dev/full), an I/O error
+    except OSError as exc:  # a full disk (/dev/full), an I/O error, a file the install lacks
         if args.debug:
             raise
         _park_stdout()
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"newsum: error: {where}cannot write ({exc.strerror or exc})", file=sys.stderr)
+        print(f"newsum: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except MemoryError:
         if args.debug:
