@@ -181,3 +181,16 @@ def test_story_as_a_web_page_file(tmp_path):
     assert [s["supported"] for s in body["sentences"]] == [True, False]
     bad = run_cli("check", page, "--summary", "x", "--format", "pdf")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_summary_that_is_empty_or_a_device_is_one_line(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    for value, why in (
+        ("", "summary is empty"),
+        ("  ", "summary is empty"),
+        ("/dev/zero", "device"),
+    ):
+        proc = run_cli("check", str(story), "--summary", value)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.count("\n") == 1 and why in proc.stderr, proc.stderr

@@ -62,30 +62,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_summary(value: str) -> str:
-    """--summary: '-' is stdin, an existing file is read, anything else is the text itself."""
-    from pathlib import Path
+    """--summary: '-' is stdin, an existing file is read (as every input is: regular files only,
+    bounded), anything else is the text itself."""
+    import os
 
+    from ..errors import InputError
+    from ..files import read_file, read_stdin
     from ..readers import decode
 
+    if not value.strip():
+        raise InputError("summary is empty")
     if value == "-":
-        return decode(sys.stdin.buffer.read(), "<stdin>")
-    path = Path(value)
-    try:
-        is_file = "\n" not in value and len(value) < 4096 and path.is_file()
-        if not is_file and "\n" not in value and len(value) < 4096 and path.is_dir():
-            from ..errors import InputError
-
-            raise InputError(f"{value}: is a directory (--summary takes a file or the text)")
-    except OSError:  # a long text is not a file name
-        is_file = False
-    if is_file:
-        try:
-            return decode(path.read_bytes(), value)
-        except OSError as exc:
-            from ..errors import InputError
-
-            raise InputError(f"{value}: cannot read ({exc.strerror})") from None
-    return value
+        return decode(read_stdin(), "<stdin>")
+    if "\n" in value or len(value) >= 4096 or not os.path.lexists(value):
+        return value
+    if os.path.isdir(value):
+        raise InputError(f"{value}: is a directory (--summary takes a file or the text)")
+    return decode(read_file(value), value)
 
 
 def _run_one(args: argparse.Namespace) -> int:
