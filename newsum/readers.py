@@ -22,7 +22,6 @@ from . import files
 from .document import Document, Sentence
 from .errors import InputError
 from .segment import (
-    detokenize,
     detokenize_many,
     looks_lowercased,
     looks_tokenized,
@@ -54,7 +53,7 @@ def read_document(
     lowercased = looks_lowercased(text)
     spans = split_sentences(text, tokenized, lowercased)
     if title is None and not tokenized and _is_headline(text, spans):
-        title = display_text(text[spans[0][0] : spans[0][1]], False, lowercased)
+        title = _title(text[spans[0][0] : spans[0][1]], lowercased)
         spans = spans[1:]
     sources = [text[start:end] for start, end in spans]
     # Display text of every sentence in one pass (features use all of them).
@@ -80,14 +79,14 @@ def read_document(
     )
 
 
-def display_text(source: str, tokenized: bool, lowercased: bool) -> str:
-    """A sentence's display text: detokenized when tokenized, truecased when lowercased."""
-    text = detokenize(source, capitalize=lowercased) if tokenized else normalize_space(source)
+def _title(line: str, lowercased: bool) -> str:
+    """A headline line as a title: one line, truecased when the story is lowercased."""
+    title = normalize_space(line)
     if lowercased:
         from .truecase import truecase
 
-        text = truecase(text)
-    return text
+        title = truecase(title)
+    return title
 
 
 def _is_headline(text: str, spans: list[tuple[int, int]]) -> bool:
