@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .summarize import add_output_option
+
 
 def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -38,13 +40,7 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         help="JSONL field of the summary (text, or a list of sentences)",
     )
     p.add_argument("--id-field", default="id", help="JSONL field copied to each result")
-    p.add_argument(
-        "--output",
-        "-o",
-        default=None,
-        metavar="FILE",
-        help="write to FILE (atomically: complete or not at all) instead of stdout",
-    )
+    add_output_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -52,6 +52,17 @@ def add_length_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_output_option(p: argparse.ArgumentParser) -> None:
+    """-o/--output FILE, written atomically; shared with `newsum check`."""
+    p.add_argument(
+        "--output",
+        "-o",
+        default=None,
+        metavar="FILE",
+        help="write to FILE (atomically: complete or not at all) instead of stdout",
+    )
+
+
 def length_settings(args: argparse.Namespace) -> dict:
     """summarize_document's length keywords; the budget is checked here (UsageError)."""
     from ..budget import Budget
@@ -102,13 +113,7 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
         help="markdown bullet list",
     )
     add_llm_options(p)
-    p.add_argument(
-        "--output",
-        "-o",
-        default=None,
-        metavar="FILE",
-        help="write to FILE (atomically: complete or not at all) instead of stdout",
-    )
+    add_output_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

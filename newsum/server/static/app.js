@@ -362,19 +362,7 @@
     result.sentences.forEach((s, k) => {
       const li = document.createElement("li");
       li.className = "abstractive " + (s.supported ? "supported" : "unsupported");
-      const cps = Array.from(s.text);
-      let pos = 0;
-      for (const span of [...(s.unsupported || [])].sort((a, b) => a.start - b.start)) {
-        if (span.start < pos || span.end > cps.length) continue;
-        if (span.start > pos) li.append(cps.slice(pos, span.start).join(""));
-        const mark = document.createElement("mark");
-        mark.className = "unsup " + span.reason;
-        mark.title = `${span.type} the story does not back (${span.reason})`;
-        mark.textContent = cps.slice(span.start, span.end).join("");
-        li.append(mark);
-        pos = span.end;
-      }
-      if (pos < cps.length) li.append(cps.slice(pos).join(""));
+      li.append(window.newsumMarkedSentence({ text: s.text, unsupported: s.unsupported || [] }));
       const where = document.createElement("span");
       where.className = "where";
       const verdict = s.supported ? "supported" : "not supported";

@@ -172,6 +172,9 @@
   $("mode-summarize").addEventListener("click", () => setMode(false));
   $("mode-check").addEventListener("click", () => setMode(true));
   $("check-submit").addEventListener("click", runCheck);
+  // The summarize view marks an llm highlight's unsupported spans the same way.
+  window.newsumMarkedSentence = markedSentence;
+
   $("summary-input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
