@@ -242,14 +242,23 @@
       showError(err.message);
       return;
     }
-    els.submit.disabled = true;
-    els.submit.classList.add("busy");
-    const controller = new AbortController();
     // An llm request waits on a language model: give it longer than the extractive methods.
     const wait = body.method === "llm" ? 10 * REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS;
-    const timer = setTimeout(() => controller.abort(), wait);
+    const data = await postJson("/v1/summarize", body, els.submit, wait, "summarize");
+    if (!data) return;
+    last = { request: body, response: data };
+    render(data, body.text !== undefined ? body.text : null);
+  }
+
+  // POST a JSON body: the parsed answer, or null once the error is shown. One place for the busy
+  // button, the time limit and the wording of errors, for both modes (check.js uses it too).
+  async function postJson(path, body, button, timeoutMs, what) {
+    button.disabled = true;
+    button.classList.add("busy");
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const res = await fetch("/v1/summarize", {
+      const res = await fetch(path, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body),
@@ -263,19 +272,20 @@
       }
       if (!res.ok) {
         const why = data && data.error ? data.error : `the server answered ${res.status}`;
-        throw new Error("Could not summarize: " + why);
+        throw new Error(`Could not ${what}: ` + why);
       }
-      last = { request: body, response: data };
-      render(data, body.text !== undefined ? body.text : null);
+      return data;
     } catch (err) {
       showError(err.name === "AbortError" ? "The server took too long to answer." :
         err instanceof TypeError ? "Cannot reach the newsum server." : err.message);
+      return null;
     } finally {
       clearTimeout(timer);
-      els.submit.disabled = false;
-      els.submit.classList.remove("busy");
+      button.disabled = false;
+      button.classList.remove("busy");
     }
   }
+  window.newsumPost = postJson;
 
   function render(result, submitted) {
     const story = typeof result.text === "string" ? result.text : submitted || "";

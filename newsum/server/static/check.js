@@ -43,37 +43,9 @@
     }
     const body = story.html !== undefined ? { html: story.html } : { story: story.text };
     body.summary = summary;
-    const button = $("check-submit");
-    button.disabled = true;
-    button.classList.add("busy");
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-    try {
-      const res = await fetch("/v1/check", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-        signal: controller.signal,
-      });
-      let data = null;
-      try {
-        data = await res.json();
-      } catch (err) {
-        data = null;
-      }
-      if (!res.ok) {
-        const why = data && data.error ? data.error : `the server answered ${res.status}`;
-        throw new Error("Could not check: " + why);
-      }
-      render(data);
-    } catch (err) {
-      showError(err.name === "AbortError" ? "The server took too long to answer." :
-        err instanceof TypeError ? "Cannot reach the newsum server." : err.message);
-    } finally {
-      clearTimeout(timer);
-      button.disabled = false;
-      button.classList.remove("busy");
-    }
+    const data = await window.newsumPost(
+      "/v1/check", body, $("check-submit"), REQUEST_TIMEOUT_MS, "check");
+    if (data) render(data);
   }
 
   function markedSentence(s) {
