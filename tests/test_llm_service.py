@@ -83,8 +83,9 @@ def test_page_shows_abstractive_highlights_with_their_sources(server, browser): 
     api = api.json()
     browser.get(server + "/")
     wait = WebDriverWait(browser, 30)
-    wait.until(lambda d: "llm" in [o.get_attribute("value") for o in d.find_elements(
-        By.CSS_SELECTOR, "#method option")])  # fmt: skip
+    # The menu is filled from /v1/methods (and may be refilled): read it in one script call.
+    options = "return Array.from(document.querySelectorAll('#method option'), o => o.value)"
+    wait.until(lambda d: "llm" in d.execute_script(options))
     Select(browser.find_element(By.ID, "method")).select_by_value("llm")
     fill = "arguments[0].value = arguments[1];"  # ChromeDriver cannot type emoji
     browser.execute_script(fill, browser.find_element(By.ID, "story"), STORY)
