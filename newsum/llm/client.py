@@ -15,28 +15,17 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import NewsumError
-
-ENV_URL = "NEWSUM_LLM_URL"
-ENV_MODEL = "NEWSUM_LLM_MODEL"
-ENV_KEY = "NEWSUM_LLM_API_KEY"
-ENV_CONTEXT = "NEWSUM_LLM_CONTEXT"  # the service's settings reach its workers this way
-ENV_TIMEOUT = "NEWSUM_LLM_TIMEOUT"
+from . import (  # re-exported: the errors and settings belong to the package
+    ENV_KEY,
+    ENV_MODEL,
+    ENV_URL,
+    FormatRejected,
+    LLMError,
+    LLMUnavailable,
+)
 
 _RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 _MAX_ANSWER = 4 * 1024 * 1024  # bytes: an answer bigger than this is not a list of highlights
-
-
-class LLMError(NewsumError):
-    """The server could not be used (unreachable, HTTP error, unusable answer)."""
-
-
-class LLMUnavailable(LLMError):
-    """The server did not answer usefully after the retries: the caller may fall back."""
-
-
-class FormatRejected(LLMError):
-    """The server does not accept the request's `response_format` (ask without it)."""
 
 
 @dataclass(slots=True)

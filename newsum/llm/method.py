@@ -10,21 +10,19 @@ else the checker's own alignment.
 from __future__ import annotations
 
 import os
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..budget import DEFAULT_SENTENCES, Budget
 from ..document import Document, SummarySentence
 from ..methods.base import Method, get_method, register
-from .client import (
+from . import (
     ENV_CONTEXT,
     ENV_MODEL,
     ENV_TIMEOUT,
     ENV_URL,
     FormatRejected,
-    LLMClient,
     LLMError,
     LLMUnavailable,
-    client_from_env,
 )
 from .prompt import (
     AnswerError,
@@ -34,6 +32,9 @@ from .prompt import (
     parse_answer,
     repair_message,
 )
+
+if TYPE_CHECKING:
+    from .client import LLMClient
 
 FALLBACKS = ("none", "extractive")
 
@@ -89,6 +90,8 @@ class LLM(Method):
     @property
     def client(self) -> LLMClient:
         if self._client is None:
+            from .client import client_from_env  # HTTP code only once the method is used
+
             self._client = client_from_env(
                 self.url, self.model, self._api_key, timeout=self.timeout
             )

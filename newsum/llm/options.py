@@ -73,7 +73,7 @@ def set_llm_env(args: argparse.Namespace) -> None:
     """Pass the llm options to the service's worker processes (through the environment)."""
     import os
 
-    from .client import ENV_CONTEXT, ENV_MODEL, ENV_TIMEOUT, ENV_URL
+    from . import ENV_CONTEXT, ENV_MODEL, ENV_TIMEOUT, ENV_URL
 
     params = llm_params(args)
     for name, key in (
