@@ -217,6 +217,42 @@ def test_killed_mid_run_then_rerun_completes_exactly_once(tmp_path, big, referen
     assert not parts.exists()
 
 
+_STUCK_THREAD = """
+import sys, threading
+from newsum.cli import main
+# Stands in for the pool's manager thread when a killed worker left its result half-written:
+# a non-daemon thread that never ends, which a normal interpreter exit waits for.
+threading.Thread(target=threading.Event().wait).start()
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_interrupted_pool_run_exits_even_when_a_pool_thread_is_stuck(tmp_path, big):
+    parts = tmp_path / "out.jsonl.parts"
+    cmd = [sys.executable, "-c", _STUCK_THREAD, "batch", str(big), "out.jsonl", *LEAD]
+    proc = subprocess.Popen(
+        [*cmd, "-j", "2", "--chunk-size", CHUNK],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (parts.is_dir() and any(p.suffix == ".jsonl" for p in parts.iterdir())):
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    stderr = proc.stderr.read().decode()
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to continue" in stderr
+
+
 def _interrupt_after(n: int):
     """An engine that commits n chunks and then is interrupted (in-process, for setup)."""
 
