@@ -44,3 +44,22 @@ def test_eval_report_files_follow_the_umask(tmp_path: Path, umask: int, capsys) 
     files = sorted(report.iterdir())
     assert [f.name for f in files] == ["report.json", "report.md", "report.png"]
     assert {mode(f) for f in files} == {0o666 & ~umask}
+
+
+def test_batch_parts_folder_follows_the_umask(tmp_path: Path, umask: int) -> None:
+    from newsum.batch import process_chunk, run_batch
+
+    def interrupted(chunks, job):  # commits one chunk, then stops: the .parts folder stays
+        for i, chunk in enumerate(chunks):
+            if i == 1:
+                raise KeyboardInterrupt
+            yield chunk, process_chunk(chunk, job)
+
+    data = tmp_path / "in.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in STORIES * 4))
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(str(data), str(out), method="lead", engine=interrupted, chunk_size=2)
+    parts = tmp_path / "out.jsonl.parts"
+    assert mode(parts) == 0o777 & ~umask
+    assert {mode(f) for f in parts.iterdir()} == {0o666 & ~umask}

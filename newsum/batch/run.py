@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UsageError
+from ..files import _umask
 from ..progress import Progress
 from ..readers import read_document
 from .engines import Engine, local_engine
@@ -127,6 +128,7 @@ def _start_parts(output: str, manifest: dict[str, Any]) -> None:
     """Create OUTPUT.parts atomically with its manifest inside (so it never exists without)."""
     folder = os.path.dirname(os.path.abspath(output))
     tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.parts-new-", dir=folder)
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; a plain mkdir follows the umask
     with open(os.path.join(tmp, MANIFEST), "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, indent=1)
         fh.flush()
