@@ -96,6 +96,9 @@ def test_page_shows_abstractive_highlights_with_their_sources(server, browser): 
     assert "unsupported" in items[1].get_attribute("class").split()
     marked = [m.text for m in items[1].find_elements(By.CSS_SELECTOR, "mark.unsup")]
     assert marked == [u["text"] for u in api["sentences"][1]["unsupported"]]
+    for item, sent in zip(items, api["sentences"], strict=True):  # one button a source
+        links = [b.text for b in item.find_elements(By.CSS_SELECTOR, "button.source-link")]
+        assert sent["sources"] and links == [f"sentence {j + 1}" for j in sent["sources"]]
     # Each source sentence is marked in the story exactly (UTF-16 offsets after the emoji).
     marks = browser.find_elements(By.CSS_SELECTOR, "#story-view mark.hl")
     assert [m.text for m in marks] == [s["text"] for s in api["story_sentences"]]

@@ -96,6 +96,9 @@ def test_check_mode_marks_unsupported_spans_and_sources(server, browser):
     assert "Pedro Rodriguez" in marked
     assert "nine" in marked
     assert not items[0].find_elements(By.CSS_SELECTOR, "mark.unsup")
+    for item, sent in zip(items, api["sentences"], strict=True):  # one button a source
+        links = [b.text for b in item.find_elements(By.CSS_SELECTOR, "button.source-link")]
+        assert links == [f"sentence {j + 1}" for j in sent["sources"]]
     # The page shows what the API says, and highlights each cited story sentence.
     api_marked = [u["text"] for u in api["sentences"][1]["unsupported"]]
     assert marked == api_marked

@@ -377,17 +377,7 @@
       where.className = "where";
       const verdict = s.supported ? "supported" : "not supported";
       where.append(`${verdict} · ${s.score.toFixed(2)} · sources: `);
-      (s.sources || []).forEach((j, i) => {
-        if (!users.has(j)) users.set(j, []);
-        users.get(j).push(k + 1);
-        const link = document.createElement("button");
-        link.type = "button";
-        link.className = "link-button source-link";
-        link.textContent = `sentence ${j + 1}`;
-        link.addEventListener("click", () => jumpTo(j));
-        where.append(link);
-        if (i < s.sources.length - 1) where.append(", ");
-      });
+      window.newsumSourceLinks(where, s.sources || [], k + 1, users, jumpTo);
       li.append(where);
       els.highlights.appendChild(li);
     });

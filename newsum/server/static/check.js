@@ -90,17 +90,7 @@
       where.className = "where";
       if (s.sources.length) {
         where.append("Sources: ");
-        s.sources.forEach((j, i) => {
-          if (!usedBy.has(j)) usedBy.set(j, []);
-          usedBy.get(j).push(k + 1);
-          const link = document.createElement("button");
-          link.type = "button";
-          link.className = "link-button source-link";
-          link.textContent = `sentence ${j + 1}`;
-          link.addEventListener("click", () => jumpTo(j));
-          where.append(link);
-          if (i < s.sources.length - 1) where.append(", ");
-        });
+        sourceLinks(where, s.sources, k + 1, usedBy, jumpTo);
       } else {
         where.textContent = "No story sentence shares its words.";
       }
@@ -133,6 +123,22 @@
     $("check-story-panel").hidden = false;
   }
 
+  // "sentence N" buttons after `where`, one per source, each jumping to its story sentence;
+  // `usedBy` records which highlights (numbered from 1) cite each story sentence.
+  function sourceLinks(where, sources, highlight, usedBy, jump) {
+    sources.forEach((j, i) => {
+      if (!usedBy.has(j)) usedBy.set(j, []);
+      usedBy.get(j).push(highlight);
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "link-button source-link";
+      link.textContent = `sentence ${j + 1}`;
+      link.addEventListener("click", () => jump(j));
+      where.append(link);
+      if (i < sources.length - 1) where.append(", ");
+    });
+  }
+
   function jumpTo(index) {
     const mark = document.getElementById("c-" + index);
     if (!mark) return;
@@ -146,6 +152,7 @@
   $("check-submit").addEventListener("click", runCheck);
   // The summarize view marks an llm highlight's unsupported spans the same way.
   window.newsumMarkedSentence = markedSentence;
+  window.newsumSourceLinks = sourceLinks;
 
   $("summary-input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
