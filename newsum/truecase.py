@@ -13,8 +13,9 @@ word of a sentence, of a quotation opened after a colon or comma, after a dateli
 
 from __future__ import annotations
 
-import gzip
 import re
+import zlib
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,29 +45,80 @@ _DATELINE = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def table() -> dict[str, str]:
-    """word -> its kind ("1": usual form, "?": in names only) and form: "1Obama", "?World".
+class SortedTable:
+    """`key<TAB>value` lines sorted by key, looked up in place by binary search.
 
-    Strings, not tuples: the garbage collector does not scan 170k strings, it would tuples."""
+    Loading is one decompression: parsing the table's 170k lines into a dict took ~0.1-0.3 s,
+    most of `newsum summarize`'s start-up on lowercased input. A sparse index (every STEP
+    bytes) narrows a lookup to one small stretch, which one `find` searches."""
+
+    STEP = 2048
+
+    def __init__(self, data: bytes, start: int, end: int) -> None:
+        self.data = data
+        self.keys: list[bytes] = []  # the first key of each stretch
+        self.starts: list[int] = []  # where each stretch starts, then `end`
+        pos = start
+        while pos < end:
+            self.starts.append(pos)
+            self.keys.append(data[pos : data.index(b"\t", pos)])
+            pos = data.find(b"\n", pos + self.STEP) + 1
+            if pos <= 0 or pos >= end:
+                break
+        self.starts.append(end)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def get(self, key: str) -> str | None:
+        """The value of `key` (the rest of its line), None when it is not in the table."""
+        k = key.encode("utf-8", "surrogatepass")
+        i = bisect_right(self.keys, k) - 1
+        if i < 0:
+            return None
+        data, lo, hi = self.data, self.starts[i], self.starts[i + 1]
+        needle = k + b"\t"
+        if data.startswith(needle, lo):
+            at = lo + len(needle)
+        else:
+            at = data.find(b"\n" + needle, lo, hi)
+            if at < 0:
+                return None
+            at += 1 + len(needle)
+        return data[at : data.index(b"\n", at)].decode("utf-8")
+
+
+class WordForms:
+    """word -> its kind ("1": usual form, "?": in names only) and form: "1Obama", "?World",
+    from the table's `word<TAB>form<TAB>kind` lines."""
+
+    def __init__(self, lines: SortedTable) -> None:
+        self.lines = lines
+
+    def get(self, word: str) -> str | None:
+        found = self.lines.get(word)
+        if found is None:
+            return None
+        form, _, kind = found.partition("\t")
+        return ("1" if kind == "1" else "?") + form
+
+
+def table() -> WordForms:
+    """The table's words: `table().get(word)` is "1Obama", "?World" or None."""
     return _load()[0]
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, str], dict[str, str]]:
-    words: dict[str, str] = {}
-    two: dict[str, str] = {}
-    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) == 3:
-                words[cols[0]] = ("1" if cols[2] == "1" else "?") + cols[1]
-            else:
-                two[cols[0]] = cols[1]
-    return words, two
+def _load() -> tuple[WordForms, SortedTable]:
+    # The file holds the words' lines (3 columns), then the word pairs' (2 columns, "a b"
+    # with a space), each part sorted; no word or form has a space.
+    data = zlib.decompress(TABLE.read_bytes(), wbits=31)
+    space = data.find(b" ")
+    first_pair = len(data) if space < 0 else data.rfind(b"\n", 0, space) + 1
+    return WordForms(SortedTable(data, 0, first_pair)), SortedTable(data, first_pair, len(data))
 
 
-def _form(word: str, forms: dict[str, str]) -> str:
+def _form(word: str, forms: WordForms) -> str:
     """The word's kind and form as in the table; kind "-" for a word shown in lower case."""
     low = word.lower()
     found = forms.get(low)
@@ -83,14 +135,26 @@ def _form(word: str, forms: dict[str, str]) -> str:
     return "-" + word
 
 
-_MEMO: dict[str, str] = {}  # _form of words not in the table
+# _form of the words seen, and the pairs' entries ("" for none): a table lookup costs ~2 us.
+_MEMO: dict[str, str] = {}
+_PAIRS: dict[str, str] = {}
+_MEMO_SIZE = 200_000
 
 
-def _remember(word: str, forms: dict[str, str]) -> str:
-    code = _form(word, forms)
-    if len(_MEMO) < 200_000:
+def _remember(word: str) -> str:
+    code = _form(word, _load()[0])
+    if len(_MEMO) < _MEMO_SIZE:
         _MEMO[word] = code
     return code
+
+
+def _pair(key: str) -> str:
+    found = _PAIRS.get(key)
+    if found is None:
+        found = _load()[1].get(key) or ""
+        if len(_PAIRS) < _MEMO_SIZE:
+            _PAIRS[key] = found
+    return found
 
 
 def _glued(words: list[str], k: int) -> bool:
@@ -112,11 +176,11 @@ def truecase(text: str) -> str:
     A word of names only (kind "?" in the table: world, cup, council) is capitalized when a
     neighbour, with only spaces between, is capitalized (World Cup, Manchester City Council).
     """
-    forms, two = _load()
+    memo = _MEMO
     parts = _SPLIT.split(text)
     gaps, words = parts[0::2], parts[1::2]  # gaps[k] comes before words[k]; one more gap
     n = len(words)
-    codes = [forms.get(w) or _MEMO.get(w) or _remember(w, forms) for w in words]
+    codes = [memo.get(w) or _remember(w) for w in words]
     found = [(c[1:], True if c[0] == "1" else (False if c[0] == "?" else None)) for c in codes]
     caps = [usual is True for _, usual in found]
     addresses = (
@@ -135,20 +199,19 @@ def truecase(text: str) -> str:
     # joined[k]: only spaces between word k-1 and word k
     joined = [k > 0 and gaps[k].isspace() for k in range(n)]
     fixed = [False] * n  # decided by a word pair
-    if two:
-        for k in range(1, n):
-            # Pairs hold a word of the table (a name or a word of names).
-            xy = (
-                two.get(f"{words[k - 1].lower()} {words[k].lower()}")
-                if joined[k] and (found[k][1] is not None or found[k - 1][1] is not None)
-                else None
-            )
-            if xy:
-                for j, v in ((k - 1, xy[0]), (k, xy[1])):
-                    if v != "-" and not fixed[j]:
-                        caps[j], fixed[j] = v == "1", True
-                        if caps[j] and found[j][1] is None:
-                            found[j] = (_upper_first(words[j]), True)
+    for k in range(1, n):
+        # Pairs hold a word of the table (a name or a word of names).
+        xy = (
+            _pair(f"{words[k - 1].lower()} {words[k].lower()}")
+            if joined[k] and (found[k][1] is not None or found[k - 1][1] is not None)
+            else None
+        )
+        if xy:
+            for j, v in ((k - 1, xy[0]), (k, xy[1])):
+                if v != "-" and not fixed[j]:
+                    caps[j], fixed[j] = v == "1", True
+                    if caps[j] and found[j][1] is None:
+                        found[j] = (_upper_first(words[j]), True)
     changed = PROPAGATE
     while changed:
         changed = False

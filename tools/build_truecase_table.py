@@ -20,7 +20,8 @@ chosen by the accuracy on the FRANK validation articles (benchmarks/lowercased_t
     pip install true-case==0.1.5 truecase==0.0.14
     python tools/build_truecase_table.py [--out newsum/models/truecase.tsv.gz]
 
-The pickles are read here, once; the table is plain text: `word<TAB>form<TAB>kind`, sorted.
+The pickles are read here, once; the table is plain text: `word<TAB>form<TAB>kind` lines sorted,
+then the pairs' `a b<TAB>xy` lines sorted (newsum.truecase searches each part in place).
 """
 
 from __future__ import annotations
