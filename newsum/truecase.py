@@ -2,7 +2,7 @@
 
 Used only for display (`Sentence.text`) of input that `looks_lowercased`; spans, tokens and the
 source text are never changed, nor is cased input. The shipped table
-(`newsum/models/truecase.tsv.gz`, plain text, built once by tools/build_truecase_table.py from
+(`newsum/models/truecase.tsv`, plain text, built once by tools/build_truecase_table.py from
 the `true-case` and `truecase` packages' statistics; notices in models/TRUECASE-NOTICE.txt)
 gives each word seen capitalized in CNN/Daily Mail stories its form (Obama, CNN, McDonald) and
 kind: "1" always shown so, "?" only next to a capitalized word (World Cup); and word pairs that
@@ -14,12 +14,11 @@ word of a sentence, of a quotation opened after a colon or comma, after a dateli
 from __future__ import annotations
 
 import re
-import zlib
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
-TABLE = Path(__file__).parent / "models" / "truecase.tsv.gz"
+TABLE = Path(__file__).parent / "models" / "truecase.tsv"
 PROPAGATE = True
 
 # A word: a dotted abbreviation (u.s), or letters maybe joined by an apostrophe (o'neill).
@@ -48,9 +47,10 @@ _DATELINE = re.compile(
 class SortedTable:
     """`key<TAB>value` lines sorted by key, looked up in place by binary search.
 
-    Loading is one decompression: parsing the table's 170k lines into a dict took ~0.1-0.3 s,
-    most of `newsum summarize`'s start-up on lowercased input. A sparse index (every STEP
-    bytes) narrows a lookup to one small stretch, which one `find` searches."""
+    Loading is reading the file: parsing the table's 170k lines into a dict took ~0.1-0.3 s,
+    most of `newsum summarize`'s start-up on lowercased input (inflating a gzipped table took
+    another ~15 ms). A sparse index (every STEP bytes) narrows a lookup to one small stretch,
+    which one `find` searches."""
 
     STEP = 2048
 
@@ -112,7 +112,7 @@ def table() -> WordForms:
 def _load() -> tuple[WordForms, SortedTable]:
     # The file holds the words' lines (3 columns), then the word pairs' (2 columns, "a b"
     # with a space), each part sorted; no word or form has a space.
-    data = zlib.decompress(TABLE.read_bytes(), wbits=31)
+    data = TABLE.read_bytes()
     space = data.find(b" ")
     first_pair = len(data) if space < 0 else data.rfind(b"\n", 0, space) + 1
     return WordForms(SortedTable(data, 0, first_pair)), SortedTable(data, first_pair, len(data))

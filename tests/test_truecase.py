@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import subprocess
 import sys
 
@@ -74,8 +73,7 @@ def test_cased_input_is_never_changed() -> None:
 
 
 def test_the_table_is_plain_text_and_needs_no_other_package() -> None:
-    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
-        lines = fh.read().splitlines()
+    lines = TABLE.read_text(encoding="utf-8").splitlines()
     assert len(lines) > 100_000
     assert all(len(line.split("\t")) in (2, 3) for line in lines)
     code = (
@@ -95,7 +93,7 @@ def _reference_table() -> tuple[dict[str, str], dict[str, str]]:
     """The table parsed line by line into dicts (how newsum read it before the in-place search)."""
     words: dict[str, str] = {}
     two: dict[str, str] = {}
-    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
+    with open(TABLE, encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
             if len(cols) == 3:
