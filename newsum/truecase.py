@@ -177,70 +177,77 @@ def truecase(text: str) -> str:
     neighbour, with only spaces between, is capitalized (World Cup, Manchester City Council).
     """
     memo = _MEMO
-    parts = _SPLIT.split(text)
-    gaps, words = parts[0::2], parts[1::2]  # gaps[k] comes before words[k]; one more gap
+    parts = _SPLIT.split(text)  # gaps and words by turns: parts[2k] comes before word k
+    words = parts[1::2]
     n = len(words)
     codes = [memo.get(w) or _remember(w) for w in words]
-    found = [(c[1:], True if c[0] == "1" else (False if c[0] == "?" else None)) for c in codes]
-    caps = [usual is True for _, usual in found]
-    addresses = (
-        [m.span() for m in _ADDRESS.finditer(text)]
-        if "@" in text or "www." in text or "://" in text or _TLD.search(text)
-        else []
-    )
-    in_address = [False] * n
-    if addresses:
+    kinds = [c[0] for c in codes]  # "1" usual form, "?" in names only, "-" not in the table
+    caps = [kind == "1" for kind in kinds]
+    in_address: set[int] = set()
+    if "@" in text or "www." in text or "://" in text or _TLD.search(text):
+        addresses = [m.span() for m in _ADDRESS.finditer(text)]
         pos = 0
         for k in range(n):
-            pos += len(gaps[k])
-            in_address[k] = any(a <= pos < b for a, b in addresses)
-            caps[k] = caps[k] and not in_address[k]
+            pos += len(parts[2 * k])
+            if any(a <= pos < b for a, b in addresses):
+                in_address.add(k)
+                caps[k] = False
             pos += len(words[k])
-    # joined[k]: only spaces between word k-1 and word k
-    joined = [k > 0 and gaps[k].isspace() for k in range(n)]
-    fixed = [False] * n  # decided by a word pair
+    upper: dict[int, str] = {}  # words capitalized by a pair though not in the table
+    fixed: set[int] = set()  # words whose casing a pair decided
     for k in range(1, n):
-        # Pairs hold a word of the table (a name or a word of names).
-        xy = (
-            _pair(f"{words[k - 1].lower()} {words[k].lower()}")
-            if joined[k] and (found[k][1] is not None or found[k - 1][1] is not None)
-            else None
-        )
-        if xy:
+        # Pairs hold a word of the table (a name or a word of names); only spaces between.
+        if (kinds[k] != "-" or kinds[k - 1] != "-") and parts[2 * k].isspace():
+            xy = _pair(f"{words[k - 1].lower()} {words[k].lower()}")
+            if not xy:
+                continue
             for j, v in ((k - 1, xy[0]), (k, xy[1])):
-                if v != "-" and not fixed[j]:
-                    caps[j], fixed[j] = v == "1", True
-                    if caps[j] and found[j][1] is None:
-                        found[j] = (_upper_first(words[j]), True)
+                if v != "-" and j not in fixed:
+                    caps[j] = v == "1"
+                    fixed.add(j)
+                    if caps[j] and kinds[j] == "-":
+                        kinds[j] = "1"
+                        upper[j] = _upper_first(words[j])
+    # A word of names next to a capitalized one (only spaces between) is capitalized, until
+    # nothing changes; only these words can change.
+    waiting = [k for k in range(n) if kinds[k] == "?" and k not in fixed and k not in in_address]
     changed = PROPAGATE
     while changed:
         changed = False
-        for k in range(n):
-            if caps[k] or fixed[k] or in_address[k] or found[k][1] is not False:
-                continue
-            if (joined[k] and caps[k - 1]) or (k + 1 < n and joined[k + 1] and caps[k + 1]):
+        for k in waiting:
+            if not caps[k] and (
+                (k > 0 and caps[k - 1] and parts[2 * k].isspace())
+                or (k + 1 < n and caps[k + 1] and parts[2 * k + 2].isspace())
+            ):
                 caps[k] = changed = True
-    dateline = _DATELINE.match(text)
+    # A dateline has "(" or a dash near the start: most sentences skip the regex.
+    dateline = (
+        _DATELINE.match(text) if "(" in text[:61] or "--" in text[:42] or "—" in text[:41] else None
+    )
     after_dateline = dateline.end() if dateline and dateline.end() < len(text) else -1
-    out: list[str] = []
-    pos = 0
+    dateline_word = -1
+    if after_dateline >= 0:
+        pos = 0
+        for k in range(n):
+            pos += len(parts[2 * k])
+            if pos == after_dateline:
+                dateline_word = k
+            pos += len(words[k])
+    out = parts[:]
     for k in range(n):
-        word, gap = words[k], gaps[k]
-        pos += len(gap)
-        form = found[k][0] if caps[k] else word
-        if in_address[k]:
-            form = word
-        elif word == "i" or word.startswith(("i'", "i’")):
-            form = "I" + word[1:]
-        elif (
+        word, gap = words[k], parts[2 * k]
+        if k in in_address:
+            continue
+        if word[0] == "i" and (word == "i" or word.startswith(("i'", "i’"))):
+            out[2 * k + 1] = "I" + word[1:]
+            continue
+        form = (upper.get(k) or codes[k][1:]) if caps[k] else word
+        if (
             (k == 0 and not gap.strip(_OPENING + " \t\n-—–"))
-            or pos == after_dateline
+            or k == dateline_word
             or (("," in gap or ":" in gap) and _QUOTE_START.search(gap))
             or (gap in _GLUED and _glued(words, k))
         ):
             form = _upper_first(form)
-        out.append(gap)
-        out.append(form)
-        pos += len(word)
-    out.append(gaps[n])
+        out[2 * k + 1] = form
     return "".join(out)
