@@ -40,7 +40,10 @@ _DASH_NEIGHBOURS = frozenset(
 # A run of sentence-final punctuation, closing quotes/brackets, then a space. Possessive
 # quantifiers and the look-behind (start only at a run's first character) keep it linear: the
 # same matches as `(?:\.\.\.|…|[.!?])+["'”’)\]]*(?=\s)`, which backtracked exponentially.
-_SENT_END_RAW = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
+# Here and below, patterns open with a literal or a character class and look behind after it:
+# the regex engine then jumps to the next candidate character instead of trying every position
+# (a pattern that opens with a look-behind or a nested group is tried everywhere, ~4x slower).
+_SENT_END_RAW = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*+[\"'”’)\]]*+(?=\s)")
 _NONSPACE_RUN = re.compile(r"\S+")
 _WORD_AFTER = re.compile(r"\s*[\"'“‘(\[]*([^\s\"'“‘(\[]*)")
 _WORD = re.compile(r"[^\W_]+")
@@ -218,8 +221,10 @@ def _split_raw(text: str, start: int, end: int, lowercased: bool = False) -> Ite
 
 
 # Tokens the tokenized splitter acts on (quotes and sentence enders); all others it passes over.
+# Whole tokens " ' `` '' .... .. !! ?! !? ?? . ? !, each branch opening with a literal.
 _TOK_MARK = re.compile(
-    r"""(?:(?:\.\.\.\.)(?<!\S....)|(?:``|''|\.\.|!!|\?!|!\?|\?\?)(?<!\S..)|["'.?!](?<!\S.))(?!\S)"""
+    r"""(?:"(?<!\S")|'(?:'(?<!\S'')|(?<!\S'))|``(?<!\S``)|\.(?:\.\.\.(?<!\S....)|\.(?<!\S..)"""
+    r"""|(?<!\S.))|!(?:[!?](?<!\S..)|(?<!\S.))|\?(?:[!?](?<!\S..)|(?<!\S.)))(?!\S)"""
 )
 _NEXT_TOK = re.compile(r"\s*+(\S+)")
 _FIRST_TOK = re.compile(r"\s*+\S")
@@ -357,9 +362,12 @@ _ATTACH_RIGHT = frozenset({"(", "[", "{", "$", "#", "``", "£", "€"})
 # space beside a mark or a plain attaching token, then the marks go. The result is exactly
 # `_detokenize_tokens` (the reference, one token at a time) without a Python loop per token.
 _GLUE_LEFT, _GLUE_RIGHT = "\x01", "\x02"
-# Whole tokens, matched literal first (the regex engine finds literals fast), then a look-back
-# that the character before the token is a space, a line break or the start.
-_SPECIAL_TOK = re.compile(r"""(?:(?:``|''|--)(?<![^ \n]..)|["'-](?<![^ \n].))(?![^ \n])""")
+# Whole tokens, each branch opening with a literal (the regex engine finds literals fast), then
+# a look-back that the character before the token is a space, a line break or the start.
+_SPECIAL_TOK = re.compile(
+    r"""(?:"(?<![^ \n]")|'(?:'(?<![^ \n]'')|(?<![^ \n]'))|``(?<![^ \n]``)"""
+    r"""|-(?:-(?<![^ \n]--)|(?<![^ \n]-)))(?![^ \n])"""
+)
 _LEFT_RE = "|".join(
     "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in tok)
     for tok in sorted(_ATTACH_LEFT, key=len, reverse=True)
