@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
+from .segment import word_tokens
+
 
 class Sentence:
     """One sentence of the input (read-only).
@@ -64,8 +66,6 @@ class Sentence:
     @property
     def tokens(self) -> tuple[str, ...]:
         if self._tokens is None:
-            from .segment import word_tokens
-
             self._tokens = tuple(word_tokens(self.plain))
         return self._tokens
 
