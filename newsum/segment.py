@@ -81,7 +81,7 @@ def _count_letters(sample: str) -> tuple[int, int]:
     ASCII is counted by deleting byte classes (C speed); only non-ASCII characters are looked
     at one by one."""
     others = _NON_ASCII.findall(sample) if not sample.isascii() else []
-    ascii_bytes = (_NON_ASCII.sub("", sample) if others else sample).encode("ascii")
+    ascii_bytes = sample.encode("ascii", "ignore")  # the non-ASCII characters left out
     n = len(ascii_bytes)
     letters = n - len(ascii_bytes.translate(None, _ASCII_LETTERS))
     upper = n - len(ascii_bytes.translate(None, _ASCII_UPPER))
