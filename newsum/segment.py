@@ -299,12 +299,16 @@ def split_sentences(
     a lower-case word after a full stop may start a sentence."""
     if tokenized is None:
         tokenized = looks_tokenized(text)
-    if tokenized:
-        splitter = _split_tokenized
-    else:
-        low = looks_lowercased(text) if lowercased is None else lowercased
-        splitter = functools.partial(_split_raw, lowercased=low)
     spans: list[Span] = []
+    if tokenized:  # its spans start and end with a token: only those without a word go
+        alnum = _ALNUM.search
+        for b_start, b_end in blocks(text, tokenized):
+            spans += [
+                (s, e) for s, e in _split_tokenized(text, b_start, b_end) if alnum(text, s, e)
+            ]
+        return spans
+    low = looks_lowercased(text) if lowercased is None else lowercased
+    splitter = functools.partial(_split_raw, lowercased=low)
     for b_start, b_end in blocks(text, tokenized):
         for s, e in splitter(text, b_start, b_end):
             piece = text[s:e]
