@@ -68,11 +68,10 @@ class SortedTable:
                 break
         self.starts.append(end)
 
-    def __len__(self) -> int:
-        return len(self.keys)
-
     def get(self, key: str) -> str | None:
         """The value of `key` (the rest of its line), None when it is not in the table."""
+        if "\t" in key or "\n" in key:  # no key has one (it would match across columns)
+            return None
         k = key.encode("utf-8", "surrogatepass")
         i = bisect_right(self.keys, k) - 1
         if i < 0:
