@@ -78,9 +78,10 @@ class _Displays:
     """The display text of a story's sentences, made when first asked for: `lead` shows the
     first few and needs no other; the methods that read every sentence ask for all of them.
 
-    Corpus-style sentences are detokenized a few at a time on the first request (a summary's
-    sentences), then all the rest in one pass (`detokenize_many` works on a whole story about
-    as fast as on one sentence); raw text's are only whitespace-normalized, one at a time."""
+    Corpus-style sentences are detokenized a few on the first request (a summary's sentences),
+    then all the rest on the next (`detokenize_many` has a fixed cost per call of ~10 regex
+    passes, so the rest go in one call); raw text's are only whitespace-normalized, one at a
+    time."""
 
     FIRST = 4
 
@@ -97,9 +98,10 @@ class _Displays:
             return plain
         if not self.tokenized:
             return normalize_space(self.sources[k])
-        todo = range(k, min(k + self.FIRST, len(self.sources))) if not self.missed else None
+        n = len(self.sources)
+        wanted = range(n) if self.missed else range(k, min(k + self.FIRST, n))
         self.missed = True
-        todo = [j for j in (todo or range(len(self.sources))) if self.plain[j] is None]
+        todo = [j for j in wanted if self.plain[j] is None]
         made = detokenize_many([self.sources[j] for j in todo], capitalize=self.capitalize)
         for j, plain in zip(todo, made, strict=True):
             self.plain[j] = plain
