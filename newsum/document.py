@@ -2,39 +2,107 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
+from .segment import word_tokens
 
-@dataclass(frozen=True, slots=True)
+
 class Sentence:
-    """One sentence of the input.
+    """One sentence of the input (read-only).
 
     `start`/`end` are character offsets into `Document.text` (the input as given), so
-    `doc.text[s.start:s.end] == s.source`; `text` is the readable display form and `tokens`
-    the lowercased word tokens methods score with. For lowercased input `text` is `plain`
-    (the detokenized display form) truecased, made when first asked for: a summary shows a few
-    sentences, and scoring needs no casing (`plain` has the same words and length).
+    `doc.text[s.start:s.end] == s.source`; `plain` is the readable display form, `tokens` the
+    lowercased word tokens of `plain` that methods score with, and `text` what a summary shows:
+    for lowercased input (`truecased`) `plain` truecased, else `plain`.
+
+    `plain`, `tokens` and `text` may be made when first asked for (`displays(index)` gives
+    `plain`): a summary shows a few sentences, and `lead` needs no other.
     """
 
-    index: int
-    start: int
-    end: int
-    source: str
-    plain: str
-    tokens: tuple[str, ...]
-    truecased: bool = False
-    _text: str | None = field(default=None, init=False, repr=False, compare=False)
+    __slots__ = ("_index", "_start", "_end", "_source", "_truecased")
+    __slots__ += ("_plain", "_tokens", "_text", "_displays")  # made when first asked for
+
+    # Read-only: properties over private slots (an __init__ going around a __setattr__ guard
+    # cost ~1.4 us a sentence, a sixth of reading a story for `lead`).
+    index: int = property(attrgetter("_index"))  # type: ignore[assignment]
+    start: int = property(attrgetter("_start"))  # type: ignore[assignment]
+    end: int = property(attrgetter("_end"))  # type: ignore[assignment]
+    source: str = property(attrgetter("_source"))  # type: ignore[assignment]
+    truecased: bool = property(attrgetter("_truecased"))  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        index: int,
+        start: int,
+        end: int,
+        source: str,
+        plain: str | None = None,
+        tokens: tuple[str, ...] | None = None,
+        truecased: bool = False,
+        *,
+        displays: Callable[[int], str] | None = None,
+    ) -> None:
+        if plain is None and displays is None:
+            raise TypeError("Sentence needs its plain text or a displays function")
+        self._index = index
+        self._start = start
+        self._end = end
+        self._source = source
+        self._truecased = truecased
+        self._plain = plain
+        self._tokens = tokens
+        self._text: str | None = None
+        self._displays = displays
+
+    @property
+    def plain(self) -> str:
+        if self._plain is None:
+            self._plain = self._displays(self._index)
+        return self._plain
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        if self._tokens is None:
+            self._tokens = tuple(word_tokens(self.plain))
+        return self._tokens
 
     @property
     def text(self) -> str:
-        if not self.truecased:
+        if not self._truecased:
             return self.plain
         if self._text is None:
             from .truecase import truecase
 
-            object.__setattr__(self, "_text", truecase(self.plain))
+            self._text = truecase(self.plain)
         return self._text
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.index,
+            self.start,
+            self.end,
+            self.source,
+            self.plain,
+            self.tokens,
+            self.truecased,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Sentence) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        names = ("index", "start", "end", "source", "plain", "tokens", "truecased")
+        args = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._key(), strict=True))
+        return f"Sentence({args})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Sentence, self._key()
 
 
 @dataclass(slots=True)

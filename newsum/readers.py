@@ -27,7 +27,6 @@ from .segment import (
     looks_tokenized,
     normalize_space,
     split_sentences,
-    word_tokens,
 )
 
 FORMATS = ("auto", "text", "tokenized", "jsonl", "html")
@@ -56,16 +55,12 @@ def read_document(
         title = _title(text[spans[0][0] : spans[0][1]], lowercased)
         spans = spans[1:]
     sources = [text[start:end] for start, end in spans]
-    # Display text of every sentence in one pass (features use all of them).
-    if tokenized:
-        displays = detokenize_many(sources, capitalize=lowercased)
-    else:
-        displays = [normalize_space(source) for source in sources]
-    rows = zip(spans, sources, displays, strict=True)
-    # Lowercased input is truecased for display, lazily (Sentence.text).
+    displays = _Displays(sources, tokenized, lowercased)
+    # Lowercased input is truecased for display (Sentence.text); display text and tokens are
+    # made when first asked for.
     sentences = [
-        Sentence(k, start, end, source, display, tuple(word_tokens(display)), lowercased)
-        for k, ((start, end), source, display) in enumerate(rows)
+        Sentence(k, start, end, source, truecased=lowercased, displays=displays)
+        for k, ((start, end), source) in enumerate(zip(spans, sources, strict=True))
     ]
     if not sentences:
         raise InputError("story has no sentences (no letters or digits)")
@@ -77,6 +72,40 @@ def read_document(
         title=title,
         meta=meta or {},
     )
+
+
+class _Displays:
+    """The display text of a story's sentences, made when first asked for: `lead` shows the
+    first few and needs no other; the methods that read every sentence ask for all of them.
+
+    Corpus-style sentences are detokenized a few on the first request (a summary's sentences),
+    then all the rest on the next (`detokenize_many` has a fixed cost per call of ~10 regex
+    passes, so the rest go in one call); raw text's are only whitespace-normalized, one at a
+    time."""
+
+    FIRST = 4
+
+    def __init__(self, sources: list[str], tokenized: bool, lowercased: bool) -> None:
+        self.sources = sources
+        self.tokenized = tokenized
+        self.capitalize = lowercased
+        self.plain: list[str | None] = [None] * len(sources)
+        self.missed = False
+
+    def __call__(self, k: int) -> str:
+        plain = self.plain[k]
+        if plain is not None:
+            return plain
+        if not self.tokenized:
+            return normalize_space(self.sources[k])
+        n = len(self.sources)
+        wanted = range(n) if self.missed else range(k, min(k + self.FIRST, n))
+        self.missed = True
+        todo = [j for j in wanted if self.plain[j] is None]
+        made = detokenize_many([self.sources[j] for j in todo], capitalize=self.capitalize)
+        for j, plain in zip(todo, made, strict=True):
+            self.plain[j] = plain
+        return self.plain[k]
 
 
 def _title(line: str, lowercased: bool) -> str:

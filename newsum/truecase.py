@@ -2,7 +2,7 @@
 
 Used only for display (`Sentence.text`) of input that `looks_lowercased`; spans, tokens and the
 source text are never changed, nor is cased input. The shipped table
-(`newsum/models/truecase.tsv.gz`, plain text, built once by tools/build_truecase_table.py from
+(`newsum/models/truecase.tsv`, plain text, built once by tools/build_truecase_table.py from
 the `true-case` and `truecase` packages' statistics; notices in models/TRUECASE-NOTICE.txt)
 gives each word seen capitalized in CNN/Daily Mail stories its form (Obama, CNN, McDonald) and
 kind: "1" always shown so, "?" only next to a capitalized word (World Cup); and word pairs that
@@ -13,12 +13,12 @@ word of a sentence, of a quotation opened after a colon or comma, after a dateli
 
 from __future__ import annotations
 
-import gzip
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
-TABLE = Path(__file__).parent / "models" / "truecase.tsv.gz"
+TABLE = Path(__file__).parent / "models" / "truecase.tsv"
 PROPAGATE = True
 
 # A word: a dotted abbreviation (u.s), or letters maybe joined by an apostrophe (o'neill).
@@ -32,7 +32,8 @@ _ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*"
     r"\.(?:com|co\.uk|org|net|gov|edu|io|ly|tv)\b\S*"
 )
-_TLD = re.compile(r"\w\.(?:com|co\.uk|org|net|gov|edu|io|ly|tv)\b")
+# (Searched only for whether it occurs: the stop first, which the regex engine finds quickly.)
+_TLD = re.compile(r"\.(?<=\w\.)(?:com|co\.uk|org|net|gov|edu|io|ly|tv)\b")
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _CLITICS = frozenset({"s", "re", "ll", "d", "ve", "m"})
 _OPENING = "\"'“‘([«"
@@ -44,29 +45,80 @@ _DATELINE = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def table() -> dict[str, str]:
-    """word -> its kind ("1": usual form, "?": in names only) and form: "1Obama", "?World".
+class SortedTable:
+    """`key<TAB>value` lines sorted by key, looked up in place by binary search.
 
-    Strings, not tuples: the garbage collector does not scan 170k strings, it would tuples."""
+    Loading is reading the file: parsing the table's 170k lines into a dict took ~0.1-0.3 s,
+    most of `newsum summarize`'s start-up on lowercased input (inflating a gzipped table took
+    another ~15 ms). A sparse index (every STEP bytes) narrows a lookup to one small stretch,
+    which one `find` searches."""
+
+    STEP = 2048
+
+    def __init__(self, data: bytes, start: int, end: int) -> None:
+        self.data = data
+        self.keys: list[bytes] = []  # the first key of each stretch
+        self.starts: list[int] = []  # where each stretch starts, then `end`
+        pos = start
+        while pos < end:
+            self.starts.append(pos)
+            self.keys.append(data[pos : data.index(b"\t", pos)])
+            pos = data.find(b"\n", pos + self.STEP) + 1
+            if pos <= 0 or pos >= end:
+                break
+        self.starts.append(end)
+
+    def get(self, key: str) -> str | None:
+        """The value of `key` (the rest of its line), None when it is not in the table."""
+        if "\t" in key or "\n" in key:  # no key has one (it would match across columns)
+            return None
+        k = key.encode("utf-8", "surrogatepass")
+        i = bisect_right(self.keys, k) - 1
+        if i < 0:
+            return None
+        data, lo, hi = self.data, self.starts[i], self.starts[i + 1]
+        needle = k + b"\t"
+        if data.startswith(needle, lo):
+            at = lo + len(needle)
+        else:
+            at = data.find(b"\n" + needle, lo, hi)
+            if at < 0:
+                return None
+            at += 1 + len(needle)
+        return data[at : data.index(b"\n", at)].decode("utf-8")
+
+
+class WordForms:
+    """word -> its kind ("1": usual form, "?": in names only) and form: "1Obama", "?World",
+    from the table's `word<TAB>form<TAB>kind` lines."""
+
+    def __init__(self, lines: SortedTable) -> None:
+        self.lines = lines
+
+    def get(self, word: str) -> str | None:
+        found = self.lines.get(word)
+        if found is None:
+            return None
+        form, _, kind = found.partition("\t")
+        return ("1" if kind == "1" else "?") + form
+
+
+def table() -> WordForms:
+    """The table's words: `table().get(word)` is "1Obama", "?World" or None."""
     return _load()[0]
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, str], dict[str, str]]:
-    words: dict[str, str] = {}
-    two: dict[str, str] = {}
-    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) == 3:
-                words[cols[0]] = ("1" if cols[2] == "1" else "?") + cols[1]
-            else:
-                two[cols[0]] = cols[1]
-    return words, two
+def _load() -> tuple[WordForms, SortedTable]:
+    # The file holds the words' lines (3 columns), then the word pairs' (2 columns, "a b"
+    # with a space), each part sorted; no word or form has a space.
+    data = TABLE.read_bytes()
+    space = data.find(b" ")
+    first_pair = len(data) if space < 0 else data.rfind(b"\n", 0, space) + 1
+    return WordForms(SortedTable(data, 0, first_pair)), SortedTable(data, first_pair, len(data))
 
 
-def _form(word: str, forms: dict[str, str]) -> str:
+def _form(word: str, forms: WordForms) -> str:
     """The word's kind and form as in the table; kind "-" for a word shown in lower case."""
     low = word.lower()
     found = forms.get(low)
@@ -83,14 +135,26 @@ def _form(word: str, forms: dict[str, str]) -> str:
     return "-" + word
 
 
-_MEMO: dict[str, str] = {}  # _form of words not in the table
+# _form of the words seen, and the pairs' entries ("" for none): a table lookup costs ~2 us.
+_MEMO: dict[str, str] = {}
+_PAIRS: dict[str, str] = {}
+_MEMO_SIZE = 200_000
 
 
-def _remember(word: str, forms: dict[str, str]) -> str:
-    code = _form(word, forms)
-    if len(_MEMO) < 200_000:
+def _remember(word: str) -> str:
+    code = _form(word, _load()[0])
+    if len(_MEMO) < _MEMO_SIZE:
         _MEMO[word] = code
     return code
+
+
+def _pair(key: str) -> str:
+    found = _PAIRS.get(key)
+    if found is None:
+        found = _load()[1].get(key) or ""
+        if len(_PAIRS) < _MEMO_SIZE:
+            _PAIRS[key] = found
+    return found
 
 
 def _glued(words: list[str], k: int) -> bool:
@@ -112,72 +176,78 @@ def truecase(text: str) -> str:
     A word of names only (kind "?" in the table: world, cup, council) is capitalized when a
     neighbour, with only spaces between, is capitalized (World Cup, Manchester City Council).
     """
-    forms, two = _load()
-    parts = _SPLIT.split(text)
-    gaps, words = parts[0::2], parts[1::2]  # gaps[k] comes before words[k]; one more gap
+    memo = _MEMO
+    parts = _SPLIT.split(text)  # gaps and words by turns: parts[2k] comes before word k
+    words = parts[1::2]
     n = len(words)
-    codes = [forms.get(w) or _MEMO.get(w) or _remember(w, forms) for w in words]
-    found = [(c[1:], True if c[0] == "1" else (False if c[0] == "?" else None)) for c in codes]
-    caps = [usual is True for _, usual in found]
-    addresses = (
-        [m.span() for m in _ADDRESS.finditer(text)]
-        if "@" in text or "www." in text or "://" in text or _TLD.search(text)
-        else []
-    )
-    in_address = [False] * n
-    if addresses:
+    codes = [memo.get(w) or _remember(w) for w in words]
+    kinds = [c[0] for c in codes]  # "1" usual form, "?" in names only, "-" not in the table
+    caps = [kind == "1" for kind in kinds]
+    in_address: set[int] = set()
+    if "@" in text or "www." in text or "://" in text or _TLD.search(text):
+        addresses = [m.span() for m in _ADDRESS.finditer(text)]
         pos = 0
         for k in range(n):
-            pos += len(gaps[k])
-            in_address[k] = any(a <= pos < b for a, b in addresses)
-            caps[k] = caps[k] and not in_address[k]
+            pos += len(parts[2 * k])
+            if any(a <= pos < b for a, b in addresses):
+                in_address.add(k)
+                caps[k] = False
             pos += len(words[k])
-    # joined[k]: only spaces between word k-1 and word k
-    joined = [k > 0 and gaps[k].isspace() for k in range(n)]
-    fixed = [False] * n  # decided by a word pair
-    if two:
-        for k in range(1, n):
-            # Pairs hold a word of the table (a name or a word of names).
-            xy = (
-                two.get(f"{words[k - 1].lower()} {words[k].lower()}")
-                if joined[k] and (found[k][1] is not None or found[k - 1][1] is not None)
-                else None
-            )
-            if xy:
-                for j, v in ((k - 1, xy[0]), (k, xy[1])):
-                    if v != "-" and not fixed[j]:
-                        caps[j], fixed[j] = v == "1", True
-                        if caps[j] and found[j][1] is None:
-                            found[j] = (_upper_first(words[j]), True)
+    upper: dict[int, str] = {}  # words capitalized by a pair though not in the table
+    fixed: set[int] = set()  # words whose casing a pair decided
+    for k in range(1, n):
+        # Pairs hold a word of the table (a name or a word of names); only spaces between.
+        if (kinds[k] != "-" or kinds[k - 1] != "-") and parts[2 * k].isspace():
+            xy = _pair(f"{words[k - 1].lower()} {words[k].lower()}")
+            if not xy:
+                continue
+            for j, v in ((k - 1, xy[0]), (k, xy[1])):
+                if v != "-" and j not in fixed:
+                    caps[j] = v == "1"
+                    fixed.add(j)
+                    if caps[j] and kinds[j] == "-":
+                        kinds[j] = "1"
+                        upper[j] = _upper_first(words[j])
+    # A word of names next to a capitalized one (only spaces between) is capitalized, until
+    # nothing changes; only these words can change.
+    waiting = [k for k in range(n) if kinds[k] == "?" and k not in fixed and k not in in_address]
     changed = PROPAGATE
     while changed:
         changed = False
-        for k in range(n):
-            if caps[k] or fixed[k] or in_address[k] or found[k][1] is not False:
-                continue
-            if (joined[k] and caps[k - 1]) or (k + 1 < n and joined[k + 1] and caps[k + 1]):
+        for k in waiting:
+            if not caps[k] and (
+                (k > 0 and caps[k - 1] and parts[2 * k].isspace())
+                or (k + 1 < n and caps[k + 1] and parts[2 * k + 2].isspace())
+            ):
                 caps[k] = changed = True
-    dateline = _DATELINE.match(text)
+    # A dateline has "(" or a dash near the start: most sentences skip the regex.
+    dateline = (
+        _DATELINE.match(text) if "(" in text[:61] or "--" in text[:42] or "—" in text[:41] else None
+    )
     after_dateline = dateline.end() if dateline and dateline.end() < len(text) else -1
-    out: list[str] = []
-    pos = 0
+    dateline_word = -1
+    if after_dateline >= 0:
+        pos = 0
+        for k in range(n):
+            pos += len(parts[2 * k])
+            if pos == after_dateline:
+                dateline_word = k
+            pos += len(words[k])
+    out = parts[:]
     for k in range(n):
-        word, gap = words[k], gaps[k]
-        pos += len(gap)
-        form = found[k][0] if caps[k] else word
-        if in_address[k]:
-            form = word
-        elif word == "i" or word.startswith(("i'", "i’")):
-            form = "I" + word[1:]
-        elif (
+        word, gap = words[k], parts[2 * k]
+        if k in in_address:
+            continue
+        if word[0] == "i" and (word == "i" or word.startswith(("i'", "i’"))):
+            out[2 * k + 1] = "I" + word[1:]
+            continue
+        form = (upper.get(k) or codes[k][1:]) if caps[k] else word
+        if (
             (k == 0 and not gap.strip(_OPENING + " \t\n-—–"))
-            or pos == after_dateline
+            or k == dateline_word
             or (("," in gap or ":" in gap) and _QUOTE_START.search(gap))
             or (gap in _GLUED and _glued(words, k))
         ):
             form = _upper_first(form)
-        out.append(gap)
-        out.append(form)
-        pos += len(word)
-    out.append(gaps[n])
+        out[2 * k + 1] = form
     return "".join(out)

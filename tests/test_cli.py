@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,25 @@ def test_methods_command_lists_each_method() -> None:
     assert proc.returncode == 0
     names = [ln.split()[0] for ln in proc.stdout.splitlines()]
     assert names == newsum.available_methods()
+
+
+def test_a_named_command_builds_only_its_own_parser_with_the_same_help(capsys) -> None:
+    from newsum.cli import _commands, build_parser, main
+    from newsum.commands import COMMANDS
+
+    for name in COMMANDS:
+        helps = []
+        for commands in (_commands(), _commands(name)):
+            with pytest.raises(SystemExit):
+                build_parser(commands).parse_args([name, "--help"])
+            helps.append(capsys.readouterr().out)
+        assert helps[0] == helps[1] and f"newsum {name}" in helps[0]
+    code = (
+        "import sys\n"
+        "from newsum.cli import main\n"
+        "main(['methods'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('newsum.commands.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['newsum.commands.methods']"
+    assert main(["methods"]) == 0

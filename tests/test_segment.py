@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 from conftest import EXAMPLE, ROOT, needs_example
 
+from newsum import segment
 from newsum.segment import (
     detokenize,
     looks_lowercased,
@@ -216,3 +220,26 @@ def test_detection() -> None:
     assert not looks_tokenized('He said, "No." Then the U.S. Army\'s men left.')
     assert looks_lowercased("all lower case here")
     assert not looks_lowercased("Some Upper Case Here")
+
+
+# The readable forms of the regexes that segment.py writes literal-first for speed.
+_REFERENCE_FORMS = {
+    "_TOK_MARK": r"""(?<!\S)(?:\.\.\.\.|``|''|\.\.|!!|\?!|!\?|\?\?|["'.?!])(?!\S)""",
+    "_SPECIAL_TOK": r"""(?<![^ \n])(?:``|''|--|["'-])(?![^ \n])""",
+    "_SENT_END_RAW": r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_REFERENCE_FORMS))
+def test_literal_first_regexes_match_their_readable_forms(name: str) -> None:
+    fast, reference = getattr(segment, name), re.compile(_REFERENCE_FORMS[name])
+    rng = random.Random(name)
+    pieces = ['"', "'", "`", "``", "''", ".", "....", "?", "!", "…", "-", "--", " ", " ", "\n"]
+    pieces += ["\t", "a", "é", "1", ")", "]", "”", "’"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 24)))
+        spans = [m.span() for m in fast.finditer(text)]
+        assert spans == [m.span() for m in reference.finditer(text)], text
+        start = rng.randrange(len(text) + 1)
+        found, expected = fast.search(text, start), reference.search(text, start)
+        assert (found and found.span()) == (expected and expected.span()), (text, start)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import subprocess
 import sys
 
@@ -11,7 +10,7 @@ from conftest import DATA, ROOT, SHIPPED_EXAMPLE
 
 import newsum
 from newsum.segment import normalize_space, word_tokens
-from newsum.truecase import TABLE, truecase
+from newsum.truecase import TABLE, SortedTable, _load, truecase
 
 FRANK = DATA / "frank_factuality_valid.jsonl.gz"
 
@@ -74,8 +73,7 @@ def test_cased_input_is_never_changed() -> None:
 
 
 def test_the_table_is_plain_text_and_needs_no_other_package() -> None:
-    with gzip.open(TABLE, "rt", encoding="utf-8") as fh:
-        lines = fh.read().splitlines()
+    lines = TABLE.read_text(encoding="utf-8").splitlines()
     assert len(lines) > 100_000
     assert all(len(line.split("\t")) in (2, 3) for line in lines)
     code = (
@@ -89,6 +87,47 @@ def test_the_table_is_plain_text_and_needs_no_other_package() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stdout.strip() == "The FBI and CNN"
+
+
+def _reference_table() -> tuple[dict[str, str], dict[str, str]]:
+    """The table parsed line by line into dicts (how newsum read it before the in-place search)."""
+    words: dict[str, str] = {}
+    two: dict[str, str] = {}
+    with open(TABLE, encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) == 3:
+                words[cols[0]] = ("1" if cols[2] == "1" else "?") + cols[1]
+            else:
+                two[cols[0]] = cols[1]
+    return words, two
+
+
+def test_in_place_lookups_equal_the_parsed_table_on_every_key() -> None:
+    words, two = _reference_table()
+    forms, pairs = _load()
+    assert len(words) > 100_000 and len(two) > 1_000
+    assert all(forms.get(w) == code for w, code in words.items())
+    assert all(pairs.get(p) == xy for p, xy in two.items())
+    # Keys that are not there: between, before and after the stored ones, pairs as words and
+    # words as pairs, prefixes and extensions of stored keys.
+    missing = ["", "a", "zzzzzz", "\U0010ffff", "obamaa", "obam", "new york city", "\ud800x"]
+    missing += [w + "x" for w in list(words)[::997]] + [w[:-1] for w in list(words)[::991]]
+    missing += list(two)[:50] + [p.split()[0] for p in list(two)[::53]]
+    missing += ["obama\tObama", "obama\tObama\t1", "obama\n", "new york\t-1"]
+    for key in missing:
+        assert forms.get(key) == words.get(key), key
+        assert pairs.get(key) == two.get(key), key
+
+
+def test_sorted_table_finds_keys_at_every_stretch_edge() -> None:
+    keys = [f"k{i:05d}" for i in range(0, 4000, 3)]
+    data = "".join(f"{k}\tv{k}\n" for k in keys).encode()
+    table = SortedTable(data, 0, len(data))
+    assert len(table.keys) > 5  # several stretches
+    assert all(table.get(k) == f"v{k}" for k in keys)
+    assert [table.get(f"k{i:05d}") for i in (1, 2, 3998, 4000)] == [None] * 4
+    assert table.get("a") is None and table.get("l") is None
 
 
 @pytest.mark.skipif(not FRANK.exists(), reason=f"FRANK data not found at {FRANK}")
