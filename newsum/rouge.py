@@ -13,7 +13,9 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain
+from functools import reduce
+from itertools import chain, repeat
+from operator import or_
 from typing import Any, NamedTuple, Protocol
 
 __all__ = [
@@ -317,17 +319,24 @@ def porter_stem(word: str) -> str:
         return _POOL[stem]
     if len(word) <= 2:
         return stem
-    for step in (_step1a, _step1b, _step1c, _step2, _apply_step3, _apply_step4, _step5a, _step5b):
-        stem = step(stem)
+    # each step only where one of its suffixes matches (most words skip most steps)
+    if stem.endswith("s"):
+        stem = _step1a(stem)
+    if stem.endswith(("ed", "ing")):
+        stem = _step1b(stem)
+    if stem.endswith("y"):
+        stem = _step1c(stem)
+    if stem.endswith(_STEP2_SUFFIXES):
+        stem = _step2(stem)
+    if stem.endswith(_STEP3_SUFFIXES):
+        stem = _apply_rules(stem, _STEP3)
+    if stem.endswith(_STEP4_SUFFIXES):
+        stem = _apply_rules(stem, _STEP4)
+    if stem.endswith("e"):
+        stem = _step5a(stem)
+    if stem.endswith("ll"):
+        stem = _step5b(stem)
     return stem
-
-
-def _apply_step3(word: str) -> str:
-    return _apply_static(word, _STEP3, _STEP3_SUFFIXES)
-
-
-def _apply_step4(word: str) -> str:
-    return _apply_static(word, _STEP4, _STEP4_SUFFIXES)
 
 
 # ============================================================================ tokenizer
@@ -466,172 +475,154 @@ def _overlap(a: Mapping[Any, int], b: Mapping[Any, int]) -> int:
     return total
 
 
-def _ngram_score(target: Sequence[int], prediction: Sequence[int], n: int) -> Score:
-    inter = _overlap(_ngrams(target, n), _ngrams(prediction, n))
-    precision = inter / max(len(prediction) - n + 1, 1)
-    recall = inter / max(len(target) - n + 1, 1)
+def _ngram_score(inter: int, target_len: int, prediction_len: int, n: int) -> Score:
+    """rouge-score's n-gram score from the clipped overlap and the two texts' token counts."""
+    precision = inter / max(prediction_len - n + 1, 1)
+    recall = inter / max(target_len - n + 1, 1)
     return Score(precision, recall, fmeasure(precision, recall))
 
 
-def _position_masks(seq: Iterable[int], start: int = 0, masks: dict | None = None) -> dict:
-    """Token -> int with bit `start + k` set for every position k holding that token."""
-    masks = {} if masks is None else masks
-    bit = 1 << start
-    get = masks.get
-    for t in seq:
-        masks[t] = get(t, 0) | bit
-        bit <<= 1
-    return masks
+_GUARD = object()  # stands between reference sentences; equal to no token
 
 
-def _lcs_bits(seq: Iterable[int], masks: Mapping[int, int], n: int) -> int:
-    """LCS length of `seq` against the n-token sequence whose position masks are `masks`.
+class _References:
+    """Reference sentences laid side by side in one bit-vector, a guard bit between them.
 
-    Bit-parallel (Allison-Dix / Hyyrö): a zero bit of v marks a column where the current LCS
-    table row increases; one step per token of `seq` on n-bit Python ints.
+    Bit k stands for reference position k (guards included); `masks` maps each token to the
+    bits of its positions. One bit-parallel LCS step (Allison-Dix / Hyyrö) per candidate token
+    on these ints advances an LCS table column: with `full` (zeros on the guards) each guard
+    absorbs the carry out of the sentence below it, so every sentence gets its own table; with
+    all bits kept a guard is just a column that matches nothing, and the table is that of the
+    whole reference.
     """
-    full = v = (1 << n) - 1
-    get = masks.get
-    for t in seq:
-        m = get(t)
-        if m:
-            u = v & m
-            v = ((v + u) | (v - u)) & full
-    return n - v.bit_count()
+
+    __slots__ = ("full", "masks", "segments", "tokens", "width")
+
+    def __init__(self, sentences: Iterable[Sequence[Any]]) -> None:
+        tokens: list[Any] = []
+        # per sentence: its length, the bit just above it, and the mask of its bits
+        self.segments: list[tuple[int, int, int]] = []
+        for sent in sentences:
+            if sent:
+                n = len(sent)
+                self.segments.append((n, len(tokens) + n, ((1 << n) - 1) << len(tokens)))
+                tokens += sent
+                tokens.append(_GUARD)
+        self.tokens = tokens  # token at each bit position
+        self.masks = masks = {}
+        get = masks.get
+        bit = 1
+        for t in tokens:
+            masks[t] = get(t, 0) | bit
+            bit <<= 1
+        guards = masks.pop(_GUARD, 0)
+        self.width = max(len(tokens) - 1, 0)  # the last guard is not needed
+        self.full = ((1 << self.width) - 1) & ~guards
+
+    def lcs_length(self, cand: Iterable[Any]) -> int:
+        """LCS length of the whole reference (its sentences joined) and `cand`."""
+        full = v = (1 << self.width) - 1
+        for m in map(self.masks.get, cand, repeat(0)):
+            if m:
+                u = v & m
+                v = ((v + u) | (v - u)) & full
+        return self.width - v.bit_count()
 
 
 def lcs_length(a: Sequence[Any], b: Sequence[Any]) -> int:
     """Length of a longest common subsequence of `a` and `b`."""
-    if len(a) < len(b):
-        a, b = b, a
-    return _lcs_bits(a, _position_masks(b), len(b)) if b else 0
+    return _References([b]).lcs_length(a)
 
 
-def _lcs_score(target: Sequence[int], prediction: Sequence[int], pred_masks: dict) -> Score:
-    if not target or not prediction:
-        return _ZERO
-    lcs = _lcs_bits(target, pred_masks, len(prediction))
-    precision = lcs / len(prediction)
-    recall = lcs / len(target)
-    return Score(precision, recall, fmeasure(precision, recall))
+def _union_hits(refs: _References, cands: Sequence[Sequence[Any]]) -> tuple[int, int]:
+    """The reference positions (bits) on the LCS of some reference sentence with some candidate
+    sentence (the LCS rouge-score's backtracking picks), and the LCS length of the whole
+    reference with all candidate sentences joined.
 
-
-class _References:
-    """Reference sentences laid side by side in one bit-vector, a zero guard bit between them.
-
-    One bit-parallel LCS step per candidate token then advances the LCS table column of every
-    reference sentence at once: each guard bit absorbs the carry out of the segment below it
-    and is cleared again by `full`.
+    Per candidate token, one bit-parallel step advances the tables of every reference sentence
+    (`w`, keeping each column `cols[j]`) and that of the whole reference (`v`, whose bits above
+    the width only collect carries). Then, per reference sentence, unless every position whose
+    token the candidate holds is on the LCS (no choice) or already a hit (nothing to add), the
+    path of rouge-score's `_backtrack_norec` is walked from the corner of its table. In cell
+    (i, j) with value L it goes diagonal on a token match, else up iff table[i-1][j] == L (bit
+    i-1 of column j is one), else left. A run of up moves stops at the highest row below i that
+    matches or where the column steps, found in one bit operation; a run of left moves in row i
+    stops at the nearest earlier candidate token equal to ref[i-1], found by one `list.index` on
+    the reversed candidate.
     """
-
-    def __init__(self, sentences: Sequence[Sequence[int]]) -> None:
-        self.masks = masks = {}
-        self.segments: list[tuple[int, int]] = []  # (first bit, length)
-        self.tokens: list[int] = []  # token at each bit position, -1 on guards
-        get = masks.get
-        bit = 1
-        for sent in sentences:
-            if sent:
-                self.segments.append((bit.bit_length() - 1, len(sent)))
-                for t in sent:
-                    masks[t] = get(t, 0) | bit
-                    bit <<= 1
-                bit <<= 1
-                self.tokens += sent
-                self.tokens.append(-1)
-        # ones on every sentence position, zeros on the guard bits
-        self.full = (bit >> 1) - 1 - sum(1 << (s + n) for s, n in self.segments[:-1])
-
-    def columns(self, cand: Sequence[int]) -> tuple[list[int], list[int]]:
-        """LCS table columns (bit-vectors over reference positions) and per-token match masks."""
-        full = w = self.full
-        get = self.masks.get
-        matches = [get(t, 0) for t in cand]
+    full = refs.full
+    v = (1 << refs.width) - 1
+    get = refs.masks.get
+    ref_tokens = refs.tokens
+    hits = 0
+    for cand in cands:
+        if not cand:
+            continue
+        matches = list(map(get, cand, repeat(0)))
+        w = full
         cols = [w]
         append = cols.append
         for m in matches:
             if m:
                 u = w & m
                 w = ((w + u) | (w - u)) & full
+                u = v & m
+                v = (v + u) | (v - u)
             append(w)
-        return cols, matches
-
-
-def _backtrack(
-    cols: list[int],
-    matches: list[int],
-    ref_tokens: list[int],
-    cand_masks: dict[int, int],
-    i: int,
-    offset: int,
-    j: int,
-    left: int,
-    hits: set[int],
-) -> None:
-    """Walk rouge-score's `_backtrack_norec` path for one (reference, candidate) sentence pair.
-
-    `i` is a global reference bit position, `j` a position in the candidate sentence (which
-    starts at `offset` in the whole candidate), `left` the LCS length still to read out. In cell
-    (i, j) with value L rouge-score goes diagonal on a token match, else up iff
-    table[i-1][j] == L (bit i-1 of column j is one), else left. A run of up moves stops at the
-    highest row below i that matches or where the column steps, found in one bit operation; a
-    run of left moves in row i stops at the nearest earlier candidate token equal to ref[i-1].
-    """
-    while left:
-        m = matches[j - 1]
-        i = ((m | ~cols[j]) & ((1 << i) - 1)).bit_length()
-        if not (m >> (i - 1)) & 1:
-            j = (cand_masks[ref_tokens[i - 1]] & ((1 << (offset + j)) - 1)).bit_length() - offset
-        i -= 1
-        j -= 1
-        left -= 1
-        hits.add(i)
+        held = reduce(or_, matches)  # reference positions whose token the candidate holds
+        new = held & ~hits
+        if not new:
+            continue
+        size = len(cand)
+        index = cand[::-1].index
+        for length, i, bits in refs.segments:
+            if not new & bits:  # this sentence's LCS with the candidate adds no hit
+                continue
+            left = length - (w & bits).bit_count()
+            held_here = held & bits
+            if held_here.bit_count() == left:  # each of them is on the LCS: no choice to make
+                hits |= held_here
+                continue
+            j = size
+            for _ in range(left):
+                m = matches[j - 1]
+                i = ((m | ~cols[j]) & ((1 << i) - 1)).bit_length()
+                if not (m >> (i - 1)) & 1:
+                    j = size - index(ref_tokens[i - 1], size - j)
+                i -= 1
+                j -= 1
+                hits |= 1 << i
+    return hits, refs.width - (v & ((1 << refs.width) - 1)).bit_count()
 
 
 def lcs_positions(ref: Sequence[Any], cand: Sequence[Any]) -> list[int]:
     """Positions in `ref` of the LCS that rouge-score's `lcs_ind` (its backtracking) picks."""
-    if not ref or not cand:
-        return []
-    refs = _References([ref])
-    cols, matches = refs.columns(cand)
-    lcs = len(ref) - (cols[-1] & ((1 << len(ref)) - 1)).bit_count()
-    hits: set[int] = set()
-    if lcs:
-        masks = _position_masks(cand)
-        _backtrack(cols, matches, refs.tokens, masks, len(ref), 0, len(cand), lcs, hits)
-    return sorted(hits)
+    hits = _union_hits(_References([ref]), [list(cand)])[0]
+    return [k for k in range(len(ref)) if (hits >> k) & 1]
+
+
+def _lcs_score(lcs: int, target_len: int, prediction_len: int) -> Score:
+    if not target_len or not prediction_len:
+        return _ZERO
+    precision = lcs / prediction_len
+    recall = lcs / target_len
+    return Score(precision, recall, fmeasure(precision, recall))
 
 
 def _summary_lcs_score(
-    targets: Sequence[Sequence[int]], preds: Sequence[Sequence[int]], pred_masks: dict[int, int]
+    refs: _References, hits: int, preds: Sequence[Sequence[int]], pred_counts: Mapping
 ) -> Score:
-    """rouge-score's `_summary_level_lcs`: union LCS per reference sentence, clipped counts."""
-    if not targets or not preds:
-        return _ZERO
-    m = sum(map(len, targets))
+    """rouge-score's `_summary_level_lcs` from the union-LCS `hits`: clipped token counts."""
+    m = len(refs.tokens) - len(refs.segments)
     n = sum(map(len, preds))
     if not n or not m:
         return _ZERO
-    refs = _References(targets)
-    ref_tokens = refs.tokens
-    hits: set[int] = set()
-    offset = 0
-    for cand in preds:
-        if not cand:
-            continue
-        cols, matches = refs.columns(cand)
-        last = cols[-1]
-        size = len(cand)
-        for start, length in refs.segments:
-            lcs = length - ((last >> start) & ((1 << length) - 1)).bit_count()
-            if lcs:
-                end = start + length
-                _backtrack(cols, matches, ref_tokens, pred_masks, end, offset, size, lcs, hits)
-        offset += size
-    union = Counter(ref_tokens[i] for i in hits)
+    # a reference token's hits never exceed its count, so only the candidate's count clips
+    masks = refs.masks
     total = 0
-    for t, c in union.items():
-        d = pred_masks[t].bit_count()
+    for t in masks.keys() & pred_counts.keys():
+        c = (masks[t] & hits).bit_count()
+        d = pred_counts[t]
         total += c if c < d else d
     recall = total / m
     precision = total / n
@@ -675,6 +666,9 @@ class RougeScorer:
         self._tokenizer = _ForeignTokenizer(tokenizer) if tokenizer else None
         self._ids = shared_tokenizer(use_stemmer) if tokenizer is None else None
         self._want_lines = "rougeLsum" in self.rouge_types
+        # the lines' ids joined are the text's ids: rougeLsum's work gives rougeL's LCS
+        self._lines_join = tokenizer is None
+        self._counts = self._want_lines or "rouge1" in self.rouge_types
         # (type, n): n > 0 for ROUGE-N, 0 for the LCS types
         self._plan = [(t, 0 if t.startswith("rougeL") else int(t[5:])) for t in self.rouge_types]
 
@@ -702,18 +696,30 @@ class RougeScorer:
         target: tuple[list[int], list[list[int]]],
         prediction: tuple[list[int], list[list[int]]],
     ) -> dict[str, Score]:
+        t_ids, t_lines = target
+        p_ids, p_lines = prediction
+        # unigram counts: rouge1's, and rougeLsum's clipping
+        counts = (Counter(t_ids), Counter(p_ids)) if self._counts else None
+        lcs = None  # rougeL's LCS length
+        if self._want_lines:
+            refs = _References(t_lines)
+            hits, whole_lcs = _union_hits(refs, p_lines)
+            if self._lines_join:  # the lines' guards match nothing: their LCS is the text's
+                lcs = whole_lcs
         result: dict[str, Score] = {}
-        masks: dict[int, int] | None = None  # positions of each token in the whole prediction
         for rouge_type, n in self._plan:
-            if n:
-                result[rouge_type] = _ngram_score(target[0], prediction[0], n)
-                continue
-            if masks is None:
-                masks = _position_masks(prediction[0])
-            if rouge_type == "rougeL":
-                result[rouge_type] = _lcs_score(target[0], prediction[0], masks)
+            if n == 1:
+                inter = _overlap(*counts)
+                result[rouge_type] = _ngram_score(inter, len(t_ids), len(p_ids), n)
+            elif n:
+                inter = _overlap(_ngrams(t_ids, n), _ngrams(p_ids, n))
+                result[rouge_type] = _ngram_score(inter, len(t_ids), len(p_ids), n)
+            elif rouge_type == "rougeLsum":
+                result[rouge_type] = _summary_lcs_score(refs, hits, p_lines, counts[1])
             else:
-                result[rouge_type] = _summary_lcs_score(target[1], prediction[1], masks)
+                if lcs is None:
+                    lcs = _References([t_ids]).lcs_length(p_ids)
+                result[rouge_type] = _lcs_score(lcs, len(t_ids), len(p_ids))
         return result
 
     def score_batch(
