@@ -459,10 +459,6 @@ class _ForeignTokenizer:
 
 
 def _ngrams(ids: Sequence[int], n: int) -> Counter:
-    if n == 1:
-        return Counter(ids)
-    if n == 2:
-        return Counter(zip(ids, ids[1:], strict=False))
     return Counter(zip(*(ids[k:] for k in range(n)), strict=False))
 
 
@@ -482,6 +478,15 @@ def _ngram_score(inter: int, target_len: int, prediction_len: int, n: int) -> Sc
     return Score(precision, recall, fmeasure(precision, recall))
 
 
+def _lcs_score(lcs: int, target_len: int, prediction_len: int) -> Score:
+    """rouge-score's LCS score (rougeL, and rougeLsum with its union-LCS hits)."""
+    if not target_len or not prediction_len:
+        return _ZERO
+    precision = lcs / prediction_len
+    recall = lcs / target_len
+    return Score(precision, recall, fmeasure(precision, recall))
+
+
 _GUARD = object()  # stands between reference sentences; equal to no token
 
 
@@ -489,25 +494,25 @@ class _References:
     """Reference sentences laid side by side in one bit-vector, a guard bit between them.
 
     Bit k stands for reference position k (guards included); `masks` maps each token to the
-    bits of its positions. One bit-parallel LCS step (Allison-Dix / Hyyrö) per candidate token
-    on these ints advances an LCS table column: with `full` (zeros on the guards) each guard
-    absorbs the carry out of the sentence below it, so every sentence gets its own table; with
-    all bits kept a guard is just a column that matches nothing, and the table is that of the
-    whole reference.
+    bits of its positions, `full` has the bits of all positions but the guards.
     """
 
-    __slots__ = ("full", "masks", "segments", "tokens", "width")
+    __slots__ = ("full", "masks", "segments", "starts", "tokens", "width")
 
     def __init__(self, sentences: Iterable[Sequence[Any]]) -> None:
         tokens: list[Any] = []
         # per sentence: its length, the bit just above it, and the mask of its bits
         self.segments: list[tuple[int, int, int]] = []
+        starts = 0  # the first bit of every sentence but the first
         for sent in sentences:
             if sent:
                 n = len(sent)
+                if tokens:
+                    starts |= 1 << len(tokens)
                 self.segments.append((n, len(tokens) + n, ((1 << n) - 1) << len(tokens)))
                 tokens += sent
                 tokens.append(_GUARD)
+        self.starts = starts
         self.tokens = tokens  # token at each bit position
         self.masks = masks = {}
         get = masks.get
@@ -519,46 +524,54 @@ class _References:
         self.width = max(len(tokens) - 1, 0)  # the last guard is not needed
         self.full = ((1 << self.width) - 1) & ~guards
 
-    def lcs_length(self, cand: Iterable[Any]) -> int:
-        """LCS length of the whole reference (its sentences joined) and `cand`."""
-        full = v = (1 << self.width) - 1
-        for m in map(self.masks.get, cand, repeat(0)):
-            if m:
-                u = v & m
-                v = ((v + u) | (v - u)) & full
-        return self.width - v.bit_count()
+
+class _Counts(NamedTuple):
+    """What the ROUGE types count, for a reference and a candidate (see `_compare`)."""
+
+    unigrams: int  # clipped unigram overlap (rouge1)
+    bigrams: int  # clipped bigram overlap (rouge2)
+    lcs: int  # LCS length of the whole texts (rougeL)
+    hits: int  # bits of the reference positions on the union LCS (rougeLsum)
+    union: int  # the hits, clipped by the candidate's token counts (rougeLsum)
 
 
-def lcs_length(a: Sequence[Any], b: Sequence[Any]) -> int:
-    """Length of a longest common subsequence of `a` and `b`."""
-    return _References([b]).lcs_length(a)
+def _compare(refs: _References, cands: Sequence[Sequence[Any]], union: bool) -> _Counts:
+    """rouge1, rouge2 and rougeL counts of the reference against the candidate sentences joined,
+    and with `union` rougeLsum's, in one pass over the candidate tokens.
 
-
-def _union_hits(refs: _References, cands: Sequence[Sequence[Any]]) -> tuple[int, int]:
-    """The reference positions (bits) on the LCS of some reference sentence with some candidate
-    sentence (the LCS rouge-score's backtracking picks), and the LCS length of the whole
-    reference with all candidate sentences joined.
-
-    Per candidate token, one bit-parallel step advances the tables of every reference sentence
-    (`w`, keeping each column `cols[j]`) and that of the whole reference (`v`, whose bits above
-    the width only collect carries). Then, per reference sentence, unless every position whose
-    token the candidate holds is on the LCS (no choice) or already a hit (nothing to add), the
-    path of rouge-score's `_backtrack_norec` is walked from the corner of its table. In cell
-    (i, j) with value L it goes diagonal on a token match, else up iff table[i-1][j] == L (bit
-    i-1 of column j is one), else left. A run of up moves stops at the highest row below i that
-    matches or where the column steps, found in one bit operation; a run of left moves in row i
-    stops at the nearest earlier candidate token equal to ref[i-1], found by one `list.index` on
-    the reversed candidate.
+    A token's `m`, the bits of the reference positions holding it, drives:
+    - the clipped n-gram overlaps, as matchings: a candidate unigram takes the lowest free
+      reference position holding it (`free1`), a bigram the lowest free reference position that
+      ends the same bigram (`free2`; a sentence's first token follows the last token of the
+      sentence before, two bits lower); so an n-gram takes min(its count in the candidate, its
+      count in the reference) positions: rouge-score's clipped count;
+    - one bit-parallel LCS step (Allison-Dix / Hyyrö) of the LCS table of the whole reference
+      (`v`: a guard is a column that matches nothing; bits above the width only collect carries)
+      and of the table of each reference sentence against the candidate sentence (`w`: `full`
+      clears the guards, so each absorbs the carry out of the sentence below it); a zero bit
+      marks a row where the table column steps up.
+    With `union`, rouge-score's `_backtrack_norec` path is then walked from the corner of each
+    reference sentence's table, unless each position whose token the candidate sentence holds
+    is on the LCS (no choice) or none is new. In cell (i, j) with value L it goes diagonal on a
+    token match, else up iff table[i-1][j] == L (bit i-1 of column j is one), else left. A run
+    of up moves stops at the highest row below i that matches or where the column steps, found
+    in one bit operation; a run of left moves in row i stops at the nearest earlier candidate
+    token equal to ref[i-1], found by one `list.index` on the reversed candidate. The union's
+    clipping is a matching again.
     """
-    full = refs.full
+    full = free1 = refs.full
+    free2 = full & ~1  # every reference position but the first ends a bigram
+    starts = refs.starts
     v = (1 << refs.width) - 1
     get = refs.masks.get
     ref_tokens = refs.tokens
-    hits = 0
+    hits = prev = 0
+    all_matches = []
     for cand in cands:
         if not cand:
             continue
         matches = list(map(get, cand, repeat(0)))
+        all_matches.append(matches)
         w = full
         cols = [w]
         append = cols.append
@@ -568,7 +581,17 @@ def _union_hits(refs: _References, cands: Sequence[Sequence[Any]]) -> tuple[int,
                 w = ((w + u) | (w - u)) & full
                 u = v & m
                 v = (v + u) | (v - u)
+                u = m & free1
+                if u:
+                    free1 ^= u & -u
+                if prev:
+                    u = m & free2 & ((prev << 1) | ((prev << 2) & starts))
+                    if u:
+                        free2 ^= u & -u
             append(w)
+            prev = m
+        if not union:
+            continue
         held = reduce(or_, matches)  # reference positions whose token the candidate holds
         new = held & ~hits
         if not new:
@@ -592,41 +615,30 @@ def _union_hits(refs: _References, cands: Sequence[Sequence[Any]]) -> tuple[int,
                 i -= 1
                 j -= 1
                 hits |= 1 << i
-    return hits, refs.width - (v & ((1 << refs.width) - 1)).bit_count()
+    free = hits
+    if hits:
+        for m in chain.from_iterable(all_matches):
+            u = m & free
+            if u:
+                free ^= u & -u
+    return _Counts(
+        unigrams=(full ^ free1).bit_count(),
+        bigrams=((full & ~1) ^ free2).bit_count(),
+        lcs=refs.width - (v & ((1 << refs.width) - 1)).bit_count(),
+        hits=hits,
+        union=(hits ^ free).bit_count(),
+    )
+
+
+def lcs_length(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """Length of a longest common subsequence of `a` and `b`."""
+    return _compare(_References([b]), [list(a)], union=False).lcs
 
 
 def lcs_positions(ref: Sequence[Any], cand: Sequence[Any]) -> list[int]:
     """Positions in `ref` of the LCS that rouge-score's `lcs_ind` (its backtracking) picks."""
-    hits = _union_hits(_References([ref]), [list(cand)])[0]
+    hits = _compare(_References([ref]), [list(cand)], union=True).hits
     return [k for k in range(len(ref)) if (hits >> k) & 1]
-
-
-def _lcs_score(lcs: int, target_len: int, prediction_len: int) -> Score:
-    if not target_len or not prediction_len:
-        return _ZERO
-    precision = lcs / prediction_len
-    recall = lcs / target_len
-    return Score(precision, recall, fmeasure(precision, recall))
-
-
-def _summary_lcs_score(
-    refs: _References, hits: int, preds: Sequence[Sequence[int]], pred_counts: Mapping
-) -> Score:
-    """rouge-score's `_summary_level_lcs` from the union-LCS `hits`: clipped token counts."""
-    m = len(refs.tokens) - len(refs.segments)
-    n = sum(map(len, preds))
-    if not n or not m:
-        return _ZERO
-    # a reference token's hits never exceed its count, so only the candidate's count clips
-    masks = refs.masks
-    total = 0
-    for t in masks.keys() & pred_counts.keys():
-        c = (masks[t] & hits).bit_count()
-        d = pred_counts[t]
-        total += c if c < d else d
-    recall = total / m
-    precision = total / n
-    return Score(precision, recall, fmeasure(precision, recall))
 
 
 # ============================================================================ scorer
@@ -666,26 +678,20 @@ class RougeScorer:
         self._tokenizer = _ForeignTokenizer(tokenizer) if tokenizer else None
         self._ids = shared_tokenizer(use_stemmer) if tokenizer is None else None
         self._want_lines = "rougeLsum" in self.rouge_types
-        # the lines' ids joined are the text's ids: rougeLsum's work gives rougeL's LCS
-        self._lines_join = tokenizer is None
-        self._counts = self._want_lines or "rouge1" in self.rouge_types
         # (type, n): n > 0 for ROUGE-N, 0 for the LCS types
         self._plan = [(t, 0 if t.startswith("rougeL") else int(t[5:])) for t in self.rouge_types]
 
-    def _prepare(self, text: str) -> tuple[list[int], list[list[int]]]:
-        """Whole-text token ids, and token ids of each non-empty line (for rougeLsum)."""
+    def _prepare(self, text: str) -> tuple[list[list[int]], list[int] | None]:
+        """Token ids of each non-empty line (rougeLsum's sentences; the whole text as one line
+        if rougeLsum is not asked for), and of the whole text if the lines need not make it up
+        (a foreign tokenizer), else None."""
         if self._tokenizer is not None:
             ids = self._tokenizer.ids
             lines = [ids(s) for s in text.split("\n") if s] if self._want_lines else []
-            return ids(text), lines
-        ids = self._ids.ids
-        if not self._want_lines:
-            return ids(text), []
-        if "\n" not in text:
-            whole = ids(text)
-            return whole, ([whole] if text else [])
-        lines = self._ids.line_ids(text)
-        return list(chain.from_iterable(lines)), lines
+            return lines, ids(text)
+        if self._want_lines:
+            return self._ids.line_ids(text), None
+        return [self._ids.ids(text)], None
 
     def score(self, target: str, prediction: str) -> dict[str, Score]:
         """Scores of `prediction` against `target`: rouge type -> Score."""
@@ -693,33 +699,36 @@ class RougeScorer:
 
     def _score_prepared(
         self,
-        target: tuple[list[int], list[list[int]]],
-        prediction: tuple[list[int], list[list[int]]],
+        target: tuple[list[list[int]], list[int] | None],
+        prediction: tuple[list[list[int]], list[int] | None],
     ) -> dict[str, Score]:
-        t_ids, t_lines = target
-        p_ids, p_lines = prediction
-        # unigram counts: rouge1's, and rougeLsum's clipping
-        counts = (Counter(t_ids), Counter(p_ids)) if self._counts else None
-        lcs = None  # rougeL's LCS length
-        if self._want_lines:
-            refs = _References(t_lines)
-            hits, whole_lcs = _union_hits(refs, p_lines)
-            if self._lines_join:  # the lines' guards match nothing: their LCS is the text's
-                lcs = whole_lcs
+        t_lines, t_ids = target
+        p_lines, p_ids = prediction
+        if t_ids is None:  # the lines make up the text
+            lines = whole = _compare(_References(t_lines), p_lines, self._want_lines)
+            t_len = sum(map(len, t_lines))
+            p_len = sum(map(len, p_lines))
+        else:
+            whole = _compare(_References([t_ids]), [p_ids], union=False)
+            if self._want_lines:
+                lines = _compare(_References(t_lines), p_lines, union=True)
+            t_len = len(t_ids)
+            p_len = len(p_ids)
         result: dict[str, Score] = {}
         for rouge_type, n in self._plan:
             if n == 1:
-                inter = _overlap(*counts)
-                result[rouge_type] = _ngram_score(inter, len(t_ids), len(p_ids), n)
+                result[rouge_type] = _ngram_score(whole.unigrams, t_len, p_len, 1)
+            elif n == 2:
+                result[rouge_type] = _ngram_score(whole.bigrams, t_len, p_len, 2)
             elif n:
-                inter = _overlap(_ngrams(t_ids, n), _ngrams(p_ids, n))
-                result[rouge_type] = _ngram_score(inter, len(t_ids), len(p_ids), n)
-            elif rouge_type == "rougeLsum":
-                result[rouge_type] = _summary_lcs_score(refs, hits, p_lines, counts[1])
+                t_grams = _ngrams(list(chain.from_iterable(t_lines)) if t_ids is None else t_ids, n)
+                p_grams = _ngrams(list(chain.from_iterable(p_lines)) if p_ids is None else p_ids, n)
+                result[rouge_type] = _ngram_score(_overlap(t_grams, p_grams), t_len, p_len, n)
+            elif rouge_type == "rougeL":
+                result[rouge_type] = _lcs_score(whole.lcs, t_len, p_len)
             else:
-                if lcs is None:
-                    lcs = _References([t_ids]).lcs_length(p_ids)
-                result[rouge_type] = _lcs_score(lcs, len(t_ids), len(p_ids))
+                m = sum(map(len, t_lines))
+                result[rouge_type] = _lcs_score(lines.union, m, sum(map(len, p_lines)))
         return result
 
     def score_batch(
