@@ -497,7 +497,7 @@ class _References:
     bits of its positions, `full` has the bits of all positions but the guards.
     """
 
-    __slots__ = ("full", "masks", "segments", "starts", "tokens", "width")
+    __slots__ = ("full", "masks", "repeated", "segments", "starts", "tokens", "width")
 
     def __init__(self, sentences: Iterable[Sequence[Any]]) -> None:
         tokens: list[Any] = []
@@ -515,14 +515,19 @@ class _References:
         self.starts = starts
         self.tokens = tokens  # token at each bit position
         self.masks = masks = {}
-        get = masks.get
+        first = masks.setdefault
+        repeated = 0
         bit = 1
         for t in tokens:
-            masks[t] = get(t, 0) | bit
+            if first(t, bit) is not bit:  # seen before
+                repeated |= masks[t]
+                masks[t] |= bit
+                repeated |= bit
             bit <<= 1
         guards = masks.pop(_GUARD, 0)
         self.width = max(len(tokens) - 1, 0)  # the last guard is not needed
         self.full = ((1 << self.width) - 1) & ~guards
+        self.repeated = repeated & self.full  # the positions of tokens seen more than once
 
 
 class _Counts(NamedTuple):
@@ -556,8 +561,7 @@ def _compare(refs: _References, cands: Sequence[Sequence[Any]], union: bool) -> 
     token match, else up iff table[i-1][j] == L (bit i-1 of column j is one), else left. A run
     of up moves stops at the highest row below i that matches or where the column steps, found
     in one bit operation; a run of left moves in row i stops at the nearest earlier candidate
-    token equal to ref[i-1], found by one `list.index` on the reversed candidate. The union's
-    clipping is a matching again.
+    token equal to ref[i-1], found by one `list.index` on the reversed candidate.
     """
     full = free1 = refs.full
     free2 = full & ~1  # every reference position but the first ends a bigram
@@ -566,12 +570,10 @@ def _compare(refs: _References, cands: Sequence[Sequence[Any]], union: bool) -> 
     get = refs.masks.get
     ref_tokens = refs.tokens
     hits = prev = 0
-    all_matches = []
     for cand in cands:
         if not cand:
             continue
         matches = list(map(get, cand, repeat(0)))
-        all_matches.append(matches)
         w = full
         cols = [w]
         append = cols.append
@@ -615,18 +617,25 @@ def _compare(refs: _References, cands: Sequence[Sequence[Any]], union: bool) -> 
                 i -= 1
                 j -= 1
                 hits |= 1 << i
-    free = hits
-    if hits:
-        for m in chain.from_iterable(all_matches):
-            u = m & free
-            if u:
-                free ^= u & -u
+    # clipped by the candidate's token counts. Only a token hit more than once can lose hits:
+    # one at positions of tokens the reference repeats. A token's positions that rouge1's
+    # matching used number min(its count in the candidate, its count in the reference), so
+    # where it left one free they are the candidate's count.
+    clipped = hits.bit_count()
+    several = hits & refs.repeated
+    while several:
+        mask = refs.masks[ref_tokens[several.bit_length() - 1]]
+        several &= ~mask
+        if mask & free1:
+            k = (mask & hits).bit_count() - (mask & ~free1).bit_count()
+            if k > 0:
+                clipped -= k
     return _Counts(
         unigrams=(full ^ free1).bit_count(),
         bigrams=((full & ~1) ^ free2).bit_count(),
         lcs=refs.width - (v & ((1 << refs.width) - 1)).bit_count(),
         hits=hits,
-        union=(hits ^ free).bit_count(),
+        union=clipped,
     )
 
 
