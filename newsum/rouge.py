@@ -312,12 +312,16 @@ def _step5b(word: str) -> str:
     return word
 
 
+# the last letters of all suffixes of all steps: no step changes a word ending otherwise
+_SUFFIX_ENDS = frozenset("cdegilmnrstuy")
+
+
 def porter_stem(word: str) -> str:
     """Stem one word exactly as NLTK's `PorterStemmer()` (NLTK_EXTENSIONS mode) does."""
     stem = word.lower()
     if stem in _POOL:
         return _POOL[stem]
-    if len(word) <= 2:
+    if len(word) <= 2 or stem[-1] not in _SUFFIX_ENDS:
         return stem
     # each step only where one of its suffixes matches (most words skip most steps)
     if stem.endswith("s"):
