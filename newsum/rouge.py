@@ -161,9 +161,6 @@ def _cut(word: str, suffix: str) -> str:
 def _apply_rules(word: str, rules: Sequence[Rule]) -> str:
     """nltk's `_apply_rule_list`: the first rule whose suffix matches decides."""
     for suffix, replacement, condition in rules:
-        if suffix == "*d" and _ends_double_consonant(word):
-            stem = word[:-2]
-            return stem + replacement if condition is None or condition(stem) else word
         if word.endswith(suffix):
             stem = _cut(word, suffix)
             return stem + replacement if condition is None or condition(stem) else word
@@ -209,15 +206,15 @@ def _step1b(word: str) -> str:
                 break
     else:
         return word
-    last = inter[-1]
-    rules: list[Rule] = [
-        ("at", "ate", None),
-        ("bl", "ble", None),
-        ("iz", "ize", None),
-        ("*d", last, lambda stem: last not in ("l", "s", "z")),
-        ("", "e", lambda stem: _measure(stem) == 1 and _ends_cvc(stem)),
-    ]
-    return _apply_rules(inter, rules)
+    # nltk's rule list for what is left: at -> ate, bl -> ble, iz -> ize; a double consonant
+    # but l, s, z loses one; a stem of measure 1 ending consonant-vowel-consonant gains an e
+    if inter.endswith(("at", "bl", "iz")):
+        return inter + "e"
+    if _ends_double_consonant(inter):
+        return inter if inter[-1] in "lsz" else inter[:-1]
+    if _measure(inter) == 1 and _ends_cvc(inter):
+        return inter + "e"
+    return inter
 
 
 def _step1c(word: str) -> str:
@@ -324,11 +321,11 @@ def porter_stem(word: str) -> str:
     if len(word) <= 2 or stem[-1] not in _SUFFIX_ENDS:
         return stem
     # each step only where one of its suffixes matches (most words skip most steps)
-    if stem.endswith("s"):
+    if stem[-1] == "s":
         stem = _step1a(stem)
-    if stem.endswith(("ed", "ing")):
+    if stem[-1] in "dg" and stem.endswith(("ed", "ing")):
         stem = _step1b(stem)
-    if stem.endswith("y"):
+    if stem[-1] == "y":
         stem = _step1c(stem)
     if stem.endswith(_STEP2_SUFFIXES):
         stem = _step2(stem)
@@ -336,9 +333,9 @@ def porter_stem(word: str) -> str:
         stem = _apply_rules(stem, _STEP3)
     if stem.endswith(_STEP4_SUFFIXES):
         stem = _apply_rules(stem, _STEP4)
-    if stem.endswith("e"):
+    if stem[-1] == "e":
         stem = _step5a(stem)
-    if stem.endswith("ll"):
+    if stem[-1] == "l":
         stem = _step5b(stem)
     return stem
 
