@@ -3,8 +3,10 @@
 `RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True).score(target, pred)`
 gives the same values as `rouge_score.rouge_scorer.RougeScorer` (its tokenizer, its NLTK-mode
 Porter stemmer, its empty-input handling and its rougeLsum union-LCS, ties included), much faster:
-words are tokenized and stemmed once and mapped to ints, n-grams are counted in C, and LCS runs
-bit-parallel on Python ints. Neither rouge-score nor NLTK is needed at run time.
+words are tokenized and stemmed once and mapped to ints, and one pass over the candidate's tokens,
+on Python ints whose bits are reference positions, gives every count (`_compare`: n-gram overlaps
+as matchings, bit-parallel LCS, rouge-score's LCS path by bit operations). Neither rouge-score nor
+NLTK is needed at run time.
 """
 
 from __future__ import annotations
