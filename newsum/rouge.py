@@ -3,8 +3,10 @@
 `RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True).score(target, pred)`
 gives the same values as `rouge_score.rouge_scorer.RougeScorer` (its tokenizer, its NLTK-mode
 Porter stemmer, its empty-input handling and its rougeLsum union-LCS, ties included), much faster:
-words are tokenized and stemmed once and mapped to ints, n-grams are counted in C, and LCS runs
-bit-parallel on Python ints. Neither rouge-score nor NLTK is needed at run time.
+words are tokenized and stemmed once and mapped to ints, and one pass over the candidate's tokens,
+on Python ints whose bits are reference positions, gives every count (`_compare`: n-gram overlaps
+as matchings, bit-parallel LCS, rouge-score's LCS path by bit operations). Neither rouge-score nor
+NLTK is needed at run time.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain
+from functools import reduce
+from itertools import chain, repeat
+from operator import or_
 from typing import Any, NamedTuple, Protocol
 
 __all__ = [
@@ -159,9 +163,6 @@ def _cut(word: str, suffix: str) -> str:
 def _apply_rules(word: str, rules: Sequence[Rule]) -> str:
     """nltk's `_apply_rule_list`: the first rule whose suffix matches decides."""
     for suffix, replacement, condition in rules:
-        if suffix == "*d" and _ends_double_consonant(word):
-            stem = word[:-2]
-            return stem + replacement if condition is None or condition(stem) else word
         if word.endswith(suffix):
             stem = _cut(word, suffix)
             return stem + replacement if condition is None or condition(stem) else word
@@ -207,15 +208,15 @@ def _step1b(word: str) -> str:
                 break
     else:
         return word
-    last = inter[-1]
-    rules: list[Rule] = [
-        ("at", "ate", None),
-        ("bl", "ble", None),
-        ("iz", "ize", None),
-        ("*d", last, lambda stem: last not in ("l", "s", "z")),
-        ("", "e", lambda stem: _measure(stem) == 1 and _ends_cvc(stem)),
-    ]
-    return _apply_rules(inter, rules)
+    # nltk's rule list for what is left: at -> ate, bl -> ble, iz -> ize; a double consonant
+    # but l, s, z loses one; a stem of measure 1 ending consonant-vowel-consonant gains an e
+    if inter.endswith(("at", "bl", "iz")):
+        return inter + "e"
+    if _ends_double_consonant(inter):
+        return inter if inter[-1] in "lsz" else inter[:-1]
+    if _measure(inter) == 1 and _ends_cvc(inter):
+        return inter + "e"
+    return inter
 
 
 def _step1c(word: str) -> str:
@@ -310,24 +311,35 @@ def _step5b(word: str) -> str:
     return word
 
 
+# the last letters of all suffixes of all steps: no step changes a word ending otherwise
+_SUFFIX_ENDS = frozenset("cdegilmnrstuy")
+
+
 def porter_stem(word: str) -> str:
     """Stem one word exactly as NLTK's `PorterStemmer()` (NLTK_EXTENSIONS mode) does."""
     stem = word.lower()
     if stem in _POOL:
         return _POOL[stem]
-    if len(word) <= 2:
+    if len(word) <= 2 or stem[-1] not in _SUFFIX_ENDS:
         return stem
-    for step in (_step1a, _step1b, _step1c, _step2, _apply_step3, _apply_step4, _step5a, _step5b):
-        stem = step(stem)
+    # each step only where one of its suffixes matches (most words skip most steps)
+    if stem[-1] == "s":
+        stem = _step1a(stem)
+    if stem[-1] in "dg" and stem.endswith(("ed", "ing")):
+        stem = _step1b(stem)
+    if stem[-1] == "y":
+        stem = _step1c(stem)
+    if stem.endswith(_STEP2_SUFFIXES):
+        stem = _step2(stem)
+    if stem.endswith(_STEP3_SUFFIXES):
+        stem = _apply_rules(stem, _STEP3)
+    if stem.endswith(_STEP4_SUFFIXES):
+        stem = _apply_rules(stem, _STEP4)
+    if stem[-1] == "e":
+        stem = _step5a(stem)
+    if stem[-1] == "l":
+        stem = _step5b(stem)
     return stem
-
-
-def _apply_step3(word: str) -> str:
-    return _apply_static(word, _STEP3, _STEP3_SUFFIXES)
-
-
-def _apply_step4(word: str) -> str:
-    return _apply_static(word, _STEP4, _STEP4_SUFFIXES)
 
 
 # ============================================================================ tokenizer
@@ -450,10 +462,6 @@ class _ForeignTokenizer:
 
 
 def _ngrams(ids: Sequence[int], n: int) -> Counter:
-    if n == 1:
-        return Counter(ids)
-    if n == 2:
-        return Counter(zip(ids, ids[1:], strict=False))
     return Counter(zip(*(ids[k:] for k in range(n)), strict=False))
 
 
@@ -466,176 +474,183 @@ def _overlap(a: Mapping[Any, int], b: Mapping[Any, int]) -> int:
     return total
 
 
-def _ngram_score(target: Sequence[int], prediction: Sequence[int], n: int) -> Score:
-    inter = _overlap(_ngrams(target, n), _ngrams(prediction, n))
-    precision = inter / max(len(prediction) - n + 1, 1)
-    recall = inter / max(len(target) - n + 1, 1)
+def _ngram_score(inter: int, target_len: int, prediction_len: int, n: int) -> Score:
+    """rouge-score's n-gram score from the clipped overlap and the two texts' token counts."""
+    precision = inter / max(prediction_len - n + 1, 1)
+    recall = inter / max(target_len - n + 1, 1)
     return Score(precision, recall, fmeasure(precision, recall))
 
 
-def _position_masks(seq: Iterable[int], start: int = 0, masks: dict | None = None) -> dict:
-    """Token -> int with bit `start + k` set for every position k holding that token."""
-    masks = {} if masks is None else masks
-    bit = 1 << start
-    get = masks.get
-    for t in seq:
-        masks[t] = get(t, 0) | bit
-        bit <<= 1
-    return masks
-
-
-def _lcs_bits(seq: Iterable[int], masks: Mapping[int, int], n: int) -> int:
-    """LCS length of `seq` against the n-token sequence whose position masks are `masks`.
-
-    Bit-parallel (Allison-Dix / Hyyrö): a zero bit of v marks a column where the current LCS
-    table row increases; one step per token of `seq` on n-bit Python ints.
-    """
-    full = v = (1 << n) - 1
-    get = masks.get
-    for t in seq:
-        m = get(t)
-        if m:
-            u = v & m
-            v = ((v + u) | (v - u)) & full
-    return n - v.bit_count()
-
-
-def lcs_length(a: Sequence[Any], b: Sequence[Any]) -> int:
-    """Length of a longest common subsequence of `a` and `b`."""
-    if len(a) < len(b):
-        a, b = b, a
-    return _lcs_bits(a, _position_masks(b), len(b)) if b else 0
-
-
-def _lcs_score(target: Sequence[int], prediction: Sequence[int], pred_masks: dict) -> Score:
-    if not target or not prediction:
+def _lcs_score(lcs: int, target_len: int, prediction_len: int) -> Score:
+    """rouge-score's LCS score (rougeL, and rougeLsum with its union-LCS hits)."""
+    if not target_len or not prediction_len:
         return _ZERO
-    lcs = _lcs_bits(target, pred_masks, len(prediction))
-    precision = lcs / len(prediction)
-    recall = lcs / len(target)
+    precision = lcs / prediction_len
+    recall = lcs / target_len
     return Score(precision, recall, fmeasure(precision, recall))
+
+
+_GUARD = object()  # stands between reference sentences; equal to no token
 
 
 class _References:
-    """Reference sentences laid side by side in one bit-vector, a zero guard bit between them.
+    """Reference sentences laid side by side in one bit-vector, a guard bit between them.
 
-    One bit-parallel LCS step per candidate token then advances the LCS table column of every
-    reference sentence at once: each guard bit absorbs the carry out of the segment below it
-    and is cleared again by `full`.
+    Bit k stands for reference position k (guards included); `masks` maps each token to the
+    bits of its positions, `full` has the bits of all positions but the guards.
     """
 
-    def __init__(self, sentences: Sequence[Sequence[int]]) -> None:
-        self.masks = masks = {}
-        self.segments: list[tuple[int, int]] = []  # (first bit, length)
-        self.tokens: list[int] = []  # token at each bit position, -1 on guards
-        get = masks.get
-        bit = 1
+    __slots__ = ("full", "masks", "repeated", "segments", "starts", "tokens", "width")
+
+    def __init__(self, sentences: Iterable[Sequence[Any]]) -> None:
+        tokens: list[Any] = []
+        # per sentence: its length, the bit just above it, and the mask of its bits
+        self.segments: list[tuple[int, int, int]] = []
+        starts = 0  # the first bit of every sentence but the first
         for sent in sentences:
             if sent:
-                self.segments.append((bit.bit_length() - 1, len(sent)))
-                for t in sent:
-                    masks[t] = get(t, 0) | bit
-                    bit <<= 1
-                bit <<= 1
-                self.tokens += sent
-                self.tokens.append(-1)
-        # ones on every sentence position, zeros on the guard bits
-        self.full = (bit >> 1) - 1 - sum(1 << (s + n) for s, n in self.segments[:-1])
+                n = len(sent)
+                if tokens:
+                    starts |= 1 << len(tokens)
+                self.segments.append((n, len(tokens) + n, ((1 << n) - 1) << len(tokens)))
+                tokens += sent
+                tokens.append(_GUARD)
+        self.starts = starts
+        self.tokens = tokens  # token at each bit position
+        self.masks = masks = {}
+        first = masks.setdefault
+        repeated = 0
+        bit = 1
+        for t in tokens:
+            if first(t, bit) is not bit:  # seen before
+                repeated |= masks[t]
+                masks[t] |= bit
+                repeated |= bit
+            bit <<= 1
+        guards = masks.pop(_GUARD, 0)
+        self.width = max(len(tokens) - 1, 0)  # the last guard is not needed
+        self.full = ((1 << self.width) - 1) & ~guards
+        self.repeated = repeated & self.full  # the positions of tokens seen more than once
 
-    def columns(self, cand: Sequence[int]) -> tuple[list[int], list[int]]:
-        """LCS table columns (bit-vectors over reference positions) and per-token match masks."""
-        full = w = self.full
-        get = self.masks.get
-        matches = [get(t, 0) for t in cand]
+
+class _Counts(NamedTuple):
+    """What the ROUGE types count, for a reference and a candidate (see `_compare`)."""
+
+    unigrams: int  # clipped unigram overlap (rouge1)
+    bigrams: int  # clipped bigram overlap (rouge2)
+    lcs: int  # LCS length of the whole texts (rougeL)
+    hits: int  # bits of the reference positions on the union LCS (rougeLsum)
+    union: int  # the hits, clipped by the candidate's token counts (rougeLsum)
+
+
+def _compare(refs: _References, cands: Sequence[Sequence[Any]], union: bool) -> _Counts:
+    """rouge1, rouge2 and rougeL counts of the reference against the candidate sentences joined,
+    and with `union` rougeLsum's, in one pass over the candidate tokens.
+
+    A token's `m`, the bits of the reference positions holding it, drives:
+    - the clipped n-gram overlaps, as matchings: a candidate unigram takes the lowest free
+      reference position holding it (`free1`), a bigram the lowest free reference position that
+      ends the same bigram (`free2`; a sentence's first token follows the last token of the
+      sentence before, two bits lower); so an n-gram takes min(its count in the candidate, its
+      count in the reference) positions: rouge-score's clipped count;
+    - one bit-parallel LCS step (Allison-Dix / Hyyrö) of the LCS table of the whole reference
+      (`v`: a guard is a column that matches nothing; bits above the width only collect carries)
+      and of the table of each reference sentence against the candidate sentence (`w`: `full`
+      clears the guards, so each absorbs the carry out of the sentence below it); a zero bit
+      marks a row where the table column steps up.
+    With `union`, rouge-score's `_backtrack_norec` path is then walked from the corner of each
+    reference sentence's table, unless each position whose token the candidate sentence holds
+    is on the LCS (no choice) or none is new. In cell (i, j) with value L it goes diagonal on a
+    token match, else up iff table[i-1][j] == L (bit i-1 of column j is one), else left. A run
+    of up moves stops at the highest row below i that matches or where the column steps, found
+    in one bit operation; a run of left moves in row i stops at the nearest earlier candidate
+    token equal to ref[i-1], found by one `list.index` on the reversed candidate.
+    """
+    full = free1 = refs.full
+    free2 = full & ~1  # every reference position but the first ends a bigram
+    starts = refs.starts
+    v = (1 << refs.width) - 1
+    get = refs.masks.get
+    ref_tokens = refs.tokens
+    hits = prev = 0
+    for cand in cands:
+        if not cand:
+            continue
+        matches = list(map(get, cand, repeat(0)))
+        w = full
         cols = [w]
         append = cols.append
         for m in matches:
             if m:
                 u = w & m
                 w = ((w + u) | (w - u)) & full
+                u = v & m
+                v = (v + u) | (v - u)
+                u = m & free1
+                if u:
+                    free1 ^= u & -u
+                if prev:
+                    u = m & free2 & ((prev << 1) | ((prev << 2) & starts))
+                    if u:
+                        free2 ^= u & -u
             append(w)
-        return cols, matches
+            prev = m
+        if not union:
+            continue
+        held = reduce(or_, matches)  # reference positions whose token the candidate holds
+        new = held & ~hits
+        if not new:
+            continue
+        size = len(cand)
+        index = cand[::-1].index
+        for length, i, bits in refs.segments:
+            if not new & bits:  # this sentence's LCS with the candidate adds no hit
+                continue
+            left = length - (w & bits).bit_count()
+            held_here = held & bits
+            if held_here.bit_count() == left:  # each of them is on the LCS: no choice to make
+                hits |= held_here
+                continue
+            j = size
+            for _ in range(left):
+                m = matches[j - 1]
+                i = ((m | ~cols[j]) & ((1 << i) - 1)).bit_length()
+                if not (m >> (i - 1)) & 1:
+                    j = size - index(ref_tokens[i - 1], size - j)
+                i -= 1
+                j -= 1
+                hits |= 1 << i
+    # clipped by the candidate's token counts. Only a token hit more than once can lose hits:
+    # one at positions of tokens the reference repeats. A token's positions that rouge1's
+    # matching used number min(its count in the candidate, its count in the reference), so
+    # where it left one free they are the candidate's count.
+    clipped = hits.bit_count()
+    several = hits & refs.repeated
+    while several:
+        mask = refs.masks[ref_tokens[several.bit_length() - 1]]
+        several &= ~mask
+        if mask & free1:
+            k = (mask & hits).bit_count() - (mask & ~free1).bit_count()
+            if k > 0:
+                clipped -= k
+    return _Counts(
+        unigrams=(full ^ free1).bit_count(),
+        bigrams=((full & ~1) ^ free2).bit_count(),
+        lcs=refs.width - (v & ((1 << refs.width) - 1)).bit_count(),
+        hits=hits,
+        union=clipped,
+    )
 
 
-def _backtrack(
-    cols: list[int],
-    matches: list[int],
-    ref_tokens: list[int],
-    cand_masks: dict[int, int],
-    i: int,
-    offset: int,
-    j: int,
-    left: int,
-    hits: set[int],
-) -> None:
-    """Walk rouge-score's `_backtrack_norec` path for one (reference, candidate) sentence pair.
-
-    `i` is a global reference bit position, `j` a position in the candidate sentence (which
-    starts at `offset` in the whole candidate), `left` the LCS length still to read out. In cell
-    (i, j) with value L rouge-score goes diagonal on a token match, else up iff
-    table[i-1][j] == L (bit i-1 of column j is one), else left. A run of up moves stops at the
-    highest row below i that matches or where the column steps, found in one bit operation; a
-    run of left moves in row i stops at the nearest earlier candidate token equal to ref[i-1].
-    """
-    while left:
-        m = matches[j - 1]
-        i = ((m | ~cols[j]) & ((1 << i) - 1)).bit_length()
-        if not (m >> (i - 1)) & 1:
-            j = (cand_masks[ref_tokens[i - 1]] & ((1 << (offset + j)) - 1)).bit_length() - offset
-        i -= 1
-        j -= 1
-        left -= 1
-        hits.add(i)
+def lcs_length(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """Length of a longest common subsequence of `a` and `b`."""
+    return _compare(_References([b]), [list(a)], union=False).lcs
 
 
 def lcs_positions(ref: Sequence[Any], cand: Sequence[Any]) -> list[int]:
     """Positions in `ref` of the LCS that rouge-score's `lcs_ind` (its backtracking) picks."""
-    if not ref or not cand:
-        return []
-    refs = _References([ref])
-    cols, matches = refs.columns(cand)
-    lcs = len(ref) - (cols[-1] & ((1 << len(ref)) - 1)).bit_count()
-    hits: set[int] = set()
-    if lcs:
-        masks = _position_masks(cand)
-        _backtrack(cols, matches, refs.tokens, masks, len(ref), 0, len(cand), lcs, hits)
-    return sorted(hits)
-
-
-def _summary_lcs_score(
-    targets: Sequence[Sequence[int]], preds: Sequence[Sequence[int]], pred_masks: dict[int, int]
-) -> Score:
-    """rouge-score's `_summary_level_lcs`: union LCS per reference sentence, clipped counts."""
-    if not targets or not preds:
-        return _ZERO
-    m = sum(map(len, targets))
-    n = sum(map(len, preds))
-    if not n or not m:
-        return _ZERO
-    refs = _References(targets)
-    ref_tokens = refs.tokens
-    hits: set[int] = set()
-    offset = 0
-    for cand in preds:
-        if not cand:
-            continue
-        cols, matches = refs.columns(cand)
-        last = cols[-1]
-        size = len(cand)
-        for start, length in refs.segments:
-            lcs = length - ((last >> start) & ((1 << length) - 1)).bit_count()
-            if lcs:
-                end = start + length
-                _backtrack(cols, matches, ref_tokens, pred_masks, end, offset, size, lcs, hits)
-        offset += size
-    union = Counter(ref_tokens[i] for i in hits)
-    total = 0
-    for t, c in union.items():
-        d = pred_masks[t].bit_count()
-        total += c if c < d else d
-    recall = total / m
-    precision = total / n
-    return Score(precision, recall, fmeasure(precision, recall))
+    hits = _compare(_References([ref]), [list(cand)], union=True).hits
+    return [k for k in range(len(ref)) if (hits >> k) & 1]
 
 
 # ============================================================================ scorer
@@ -678,20 +693,17 @@ class RougeScorer:
         # (type, n): n > 0 for ROUGE-N, 0 for the LCS types
         self._plan = [(t, 0 if t.startswith("rougeL") else int(t[5:])) for t in self.rouge_types]
 
-    def _prepare(self, text: str) -> tuple[list[int], list[list[int]]]:
-        """Whole-text token ids, and token ids of each non-empty line (for rougeLsum)."""
+    def _prepare(self, text: str) -> tuple[list[list[int]], list[int] | None]:
+        """Token ids of each non-empty line (rougeLsum's sentences; the whole text as one line
+        if rougeLsum is not asked for), and of the whole text if the lines need not make it up
+        (a foreign tokenizer), else None."""
         if self._tokenizer is not None:
             ids = self._tokenizer.ids
             lines = [ids(s) for s in text.split("\n") if s] if self._want_lines else []
-            return ids(text), lines
-        ids = self._ids.ids
-        if not self._want_lines:
-            return ids(text), []
-        if "\n" not in text:
-            whole = ids(text)
-            return whole, ([whole] if text else [])
-        lines = self._ids.line_ids(text)
-        return list(chain.from_iterable(lines)), lines
+            return lines, ids(text)
+        if self._want_lines:
+            return self._ids.line_ids(text), None
+        return [self._ids.ids(text)], None
 
     def score(self, target: str, prediction: str) -> dict[str, Score]:
         """Scores of `prediction` against `target`: rouge type -> Score."""
@@ -699,21 +711,36 @@ class RougeScorer:
 
     def _score_prepared(
         self,
-        target: tuple[list[int], list[list[int]]],
-        prediction: tuple[list[int], list[list[int]]],
+        target: tuple[list[list[int]], list[int] | None],
+        prediction: tuple[list[list[int]], list[int] | None],
     ) -> dict[str, Score]:
+        t_lines, t_ids = target
+        p_lines, p_ids = prediction
+        if t_ids is None:  # the lines make up the text
+            lines = whole = _compare(_References(t_lines), p_lines, self._want_lines)
+            t_len = sum(map(len, t_lines))
+            p_len = sum(map(len, p_lines))
+        else:
+            whole = _compare(_References([t_ids]), [p_ids], union=False)
+            if self._want_lines:
+                lines = _compare(_References(t_lines), p_lines, union=True)
+            t_len = len(t_ids)
+            p_len = len(p_ids)
         result: dict[str, Score] = {}
-        masks: dict[int, int] | None = None  # positions of each token in the whole prediction
         for rouge_type, n in self._plan:
-            if n:
-                result[rouge_type] = _ngram_score(target[0], prediction[0], n)
-                continue
-            if masks is None:
-                masks = _position_masks(prediction[0])
-            if rouge_type == "rougeL":
-                result[rouge_type] = _lcs_score(target[0], prediction[0], masks)
+            if n == 1:
+                result[rouge_type] = _ngram_score(whole.unigrams, t_len, p_len, 1)
+            elif n == 2:
+                result[rouge_type] = _ngram_score(whole.bigrams, t_len, p_len, 2)
+            elif n:
+                t_grams = _ngrams(list(chain.from_iterable(t_lines)) if t_ids is None else t_ids, n)
+                p_grams = _ngrams(list(chain.from_iterable(p_lines)) if p_ids is None else p_ids, n)
+                result[rouge_type] = _ngram_score(_overlap(t_grams, p_grams), t_len, p_len, n)
+            elif rouge_type == "rougeL":
+                result[rouge_type] = _lcs_score(whole.lcs, t_len, p_len)
             else:
-                result[rouge_type] = _summary_lcs_score(target[1], prediction[1], masks)
+                m = sum(map(len, t_lines))
+                result[rouge_type] = _lcs_score(lines.union, m, sum(map(len, p_lines)))
         return result
 
     def score_batch(
