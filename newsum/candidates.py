@@ -3,8 +3,9 @@
 The sentence trees (newsum.methods.model) score sentences one at a time. Here the `TOP` best
 of them are combined into every candidate summary of 2 or 3 sentences (C(6,2) + C(6,3) = 35
 candidates), each candidate gets features of the set as a whole (sentence scores, length,
-positions, pairwise overlap, how much of the story's content it covers, ...), and a second tree
-ensemble, trained with LambdaRank against the candidates' ROUGE (`newsum train`), picks the best.
+positions, pairwise overlap, how much of the story's content it covers, the members' predicted
+ROUGE-2 from the `gain` trees, ...), and a second tree ensemble, trained with LambdaRank against
+the candidates' ROUGE (`newsum train`), picks the best.
 Everything is numpy arrays over the few top sentences: a few hundred microseconds a story.
 """
 

@@ -5,7 +5,8 @@
 Steps: read each training story (the same reader as `newsum summarize`), label its sentences
 with the greedy oracle (newsum.oracle), fit a corpus idf table on the training stories, compute
 the features (newsum.features), fit gradient-boosted trees (LightGBM, fixed seeds, deterministic
-mode), export the trees to numpy arrays, check that the exported trees predict what LightGBM
+mode) for the sentences, then the candidate ranker's gain trees and ranker (newsum.candidates),
+export the trees to numpy arrays, check that the exported trees predict what LightGBM
 predicts, and write the model file. LightGBM is needed here only (`pip install newsum[train]`).
 """
 
@@ -383,9 +384,10 @@ def train(
 ) -> dict[str, Any]:
     """Train the model on `data`, write it to `out`, and score it against Lead-3 on `val`.
 
-    Two tree ensembles: the sentence scorer (`num_trees`, binary oracle labels), then the
-    candidate ranker (`rank_trees`, LambdaRank over candidate summaries built from
-    out-of-fold sentence scores; 0 leaves it out and the model selects with Combination).
+    Three tree ensembles: the sentence scorer (`num_trees`, binary oracle labels), the gain
+    trees (GAIN_TREES, each sentence's own ROUGE-2) and the candidate ranker (`rank_trees`,
+    LambdaRank over candidate summaries built from out-of-fold sentence scores and gains;
+    0 leaves ranker and gain trees out, and the model selects with Combination).
 
     Returns a report: counts, seconds per step, and the validation ROUGE of model and lead.
     """

@@ -268,6 +268,17 @@ def test_ranker_with_other_features_is_refused(tmp_path: Path) -> None:
                 np.lib.format.write_array(fh, arr, allow_pickle=False)
     with pytest.raises(InputError, match="other features"):
         ModelFile.load(bad)
+    # The right features but no gain trees (a file cut short): refused too, not a KeyError.
+    with np.load(path) as z:
+        arrays["meta"] = z["meta"]  # the shipped file's own metadata
+    cut = tmp_path / "cut.npz"
+    with zipfile.ZipFile(cut, "w") as zf:
+        for name, arr in arrays.items():
+            if not name.startswith("gain_"):
+                with zf.open(f"{name}.npy", "w") as fh:
+                    np.lib.format.write_array(fh, arr, allow_pickle=False)
+    with pytest.raises(InputError, match="gain_feature"):
+        ModelFile.load(cut)
 
 
 def test_ranked_with_scores_beyond_the_scored_sentences_falls_back() -> None:

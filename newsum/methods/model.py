@@ -311,6 +311,9 @@ def _load_ranker(path: Any, data: dict[str, Any], meta: dict[str, Any]) -> Candi
     if tuple(info.get("features", ())) != CANDIDATE_FEATURES:
         raise InputError(f"{path}: model ranks candidates with other features than this newsum")
     keys = ("feature", "threshold", "left", "right", "value", "roots")
+    missing = [f"{p}_{k}" for p in ("cand", "gain") for k in keys if f"{p}_{k}" not in data]
+    if missing:
+        raise InputError(f"{path}: model file lacks the ranker's {', '.join(missing)} arrays")
     trees = TreeEnsemble(*(data[f"cand_{k}"] for k in keys), info["depth"], info["base"])
     gain = TreeEnsemble(*(data[f"gain_{k}"] for k in keys), info["gain_depth"], info["gain_base"])
     return CandidateRanker(trees, gain, int(info["top"]), tuple(int(m) for m in info["sizes"]))
