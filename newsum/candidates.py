@@ -3,14 +3,16 @@
 The sentence trees (newsum.methods.model) score sentences one at a time. Here the `TOP` best
 of them are combined into every candidate summary of 2 or 3 sentences (C(6,2) + C(6,3) = 35
 candidates), each candidate gets features of the set as a whole (sentence scores, length,
-positions, pairwise overlap, how much of the story's content it covers, ...), and a second tree
-ensemble, trained with LambdaRank against the candidates' ROUGE (`newsum train`), picks the best.
+positions, pairwise overlap, how much of the story's content it covers, the members' predicted
+ROUGE-2 from the `gain` trees, ...), and a second tree ensemble, trained with LambdaRank against
+the candidates' ROUGE (`newsum train`), picks the best.
 Everything is numpy arrays over the few top sentences: a few hundred microseconds a story.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, combinations
@@ -28,6 +30,20 @@ if TYPE_CHECKING:
 
 TOP = 6  # candidates are built from the TOP best-scored sentences
 SIZES = (2, 3)  # sentences per candidate (a summary of "3 sentences" may have fewer)
+# Sentence features summed and maxed over a candidate's members (chosen by their gain in an
+# earlier ranker; docs/model.md).
+MEMBER_FEATURES = (
+    "sim_rest",
+    "opener_pronoun",
+    "n_double_quotes",
+    "cue_speech",
+    "idf_mean",
+    "frac_stop",
+    "n_commas",
+    "novelty",
+    "cue_media",
+    "sim_first",
+)
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "n_sent",
@@ -60,21 +76,32 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "story_sentences",
     "story_words",
     "top_available",
+    # the members' predicted ROUGE-2 (the ranker's `gain` trees, one value per sentence)
+    "gain_sum",
+    "gain_max",
+    "gain_min",
+    *(f"{name}_sum" for name in MEMBER_FEATURES),
+    *(f"{name}_max" for name in MEMBER_FEATURES),
 )
 N_CANDIDATE_FEATURES = len(CANDIDATE_FEATURES)
 _SIM_CENTROID = FEATURE_NAMES.index("sim_centroid")
 _N_SENTENCES = FEATURE_NAMES.index("n_sentences")
 _DOC_TOKENS = FEATURE_NAMES.index("doc_tokens")
+_MEMBER_COLUMNS = [FEATURE_NAMES.index(name) for name in MEMBER_FEATURES]
+_N_MEMBER = len(MEMBER_FEATURES)
 
 
 # Where each feature sits among the blocks `candidate_features` computes: sums over the members
 # (10: count, score, sigmoid, rank, words, log words, relative position, in lead-3, first,
-# projection on the story), mins and maxs (4 each: score, words, position, rank), pair sums and
-# maxes (3 each: bigram overlap, cosine, Gram), then 12 derived columns.
+# projection on the story, gain, member features), mins (5: score, words, position, rank, gain)
+# and maxs (the same and the member features), pair sums and maxes (3 each: bigram overlap,
+# cosine, Gram), then 12 derived columns.
 _BLOCK_NAMES = (
-    "n_sent score_sum prob_sum rank_sum words - - in_lead3 has_first -".split()
-    + "score_min words_min pos_min -".split()
-    + "score_max words_max pos_max rank_max".split()
+    "n_sent score_sum prob_sum rank_sum words - - in_lead3 has_first - gain_sum".split()
+    + [f"{name}_sum" for name in MEMBER_FEATURES]
+    + "score_min words_min pos_min - gain_min".split()
+    + "score_max words_max pos_max rank_max gain_max".split()
+    + [f"{name}_max" for name in MEMBER_FEATURES]
     + "bigram_overlap_sum cosine_sum - bigram_overlap_max cosine_max -".split()
     + "score_sum_gap rel_pos_mean span coverage coverage_gap unique_idf_frac unique_idf worth "
     "worth_gap story_sentences story_words top_available".split()
@@ -111,13 +138,15 @@ def candidate_features(
     scores: np.ndarray,
     sent_x: np.ndarray,
     idf: IdfTable,
+    gain: Callable[[np.ndarray], np.ndarray],
     top: int = TOP,
     sizes: tuple[int, ...] = SIZES,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The top sentences (indices, best first) and the candidates' feature matrix.
 
     `sent_x` is the story's sentence feature matrix (newsum.features.document_features; rows
-    past its end are never among the top ones).
+    past its end are never among the top ones); `gain(idx)` the predicted ROUGE-2 of the
+    sentences `idx` (the ranker's gain trees; out-of-fold values in training).
 
     Candidate c is made of `top_idx[sets[c]]` (slot value k = no sentence); the matrix has one
     row per row of `candidate_sets(k, sizes)`, columns in `CANDIDATE_FEATURES` order."""
@@ -170,7 +199,9 @@ def candidate_features(
     words = np.array([len(sents[i].tokens) for i in top_idx], dtype=np.float64)
     pos = top_idx.astype(np.float64)
     rank = np.arange(k, dtype=np.float64)
-    per = np.zeros((k + 1, 10))
+    member = sent_x[top_idx][:, _MEMBER_COLUMNS]
+    g = gain(top_idx)
+    per = np.zeros((k + 1, 11 + _N_MEMBER))
     per[:k] = np.column_stack(
         [
             np.ones(k),
@@ -183,11 +214,13 @@ def candidate_features(
             pos < 3,
             pos == 0,
             to_story,
+            g,
+            member,
         ]
     )
-    extreme = np.empty((k + 1, 4))
-    extreme[:k] = np.column_stack([s, words, pos, rank])
-    lo, hi = extreme.copy(), extreme
+    extreme = np.empty((k + 1, 5 + _N_MEMBER))
+    extreme[:k] = np.column_stack([s, words, pos, rank, g, member])
+    lo, hi = extreme[:, :5].copy(), extreme
     lo[k] = np.inf
     hi[k] = -np.inf
     sums = per[sets].sum(axis=1)
@@ -232,9 +265,11 @@ def candidate_features(
 
 @dataclass(frozen=True)
 class CandidateRanker:
-    """The trees that score candidate summaries, and the candidates they were trained on."""
+    """The trees that score candidate summaries, the trees that predict each top sentence's
+    ROUGE-2 for them (`gain`), and the candidates they were trained on."""
 
     trees: TreeEnsemble
+    gain: TreeEnsemble
     top: int = TOP
     sizes: tuple[int, ...] = SIZES
 
@@ -245,7 +280,11 @@ class CandidateRanker:
         import numpy as np
 
         sizes = tuple(m for m in self.sizes if m <= size)
-        top_idx, x = candidate_features(doc, scores, sent_x, idf, self.top, sizes)
+
+        def gain(idx: np.ndarray) -> np.ndarray:
+            return self.gain.predict(sent_x[idx])
+
+        top_idx, x = candidate_features(doc, scores, sent_x, idf, gain, self.top, sizes)
         if len(x) == 0:
             return [int(i) for i in top_idx[:size]]
         k = len(top_idx)
@@ -260,6 +299,24 @@ def candidate_rouge(
     with len(sentence_ids)) against the reference token ids (stemmed, as newsum.rouge).
 
     Bigrams across the joins between sentences are left out: a training label, not a score."""
+    rouge1, rouge2 = _rouge_f1(sentence_ids, reference_ids, sets)
+    return (rouge1 + rouge2) / 2
+
+
+def sentence_rouge2(sentence_ids: list[list[int]], reference_ids: list[int]) -> np.ndarray:
+    """ROUGE-2 F1 of each sentence alone against the reference (the gain trees' target)."""
+    import numpy as np
+
+    k = len(sentence_ids)
+    sets = np.full((k, 3), k, dtype=np.intp)
+    sets[:, 0] = np.arange(k)
+    return _rouge_f1(sentence_ids, reference_ids, sets)[1]
+
+
+def _rouge_f1(
+    sentence_ids: list[list[int]], reference_ids: list[int], sets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """ROUGE-1 and ROUGE-2 F1 of each candidate (see candidate_rouge)."""
     import numpy as np
 
     k = len(sentence_ids)
@@ -288,6 +345,4 @@ def candidate_rouge(
         r = inter / max(ref, 1)
         return np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
 
-    return (
-        f(inter1, pred1, len(reference_ids)) + f(inter2, pred2, max(len(reference_ids) - 1, 0))
-    ) / 2
+    return f(inter1, pred1, len(reference_ids)), f(inter2, pred2, max(len(reference_ids) - 1, 0))

@@ -5,7 +5,8 @@
 Steps: read each training story (the same reader as `newsum summarize`), label its sentences
 with the greedy oracle (newsum.oracle), fit a corpus idf table on the training stories, compute
 the features (newsum.features), fit gradient-boosted trees (LightGBM, fixed seeds, deterministic
-mode), export the trees to numpy arrays, check that the exported trees predict what LightGBM
+mode) for the sentences, then the candidate ranker's gain trees and ranker (newsum.candidates),
+export the trees to numpy arrays, check that the exported trees predict what LightGBM
 predicts, and write the model file. LightGBM is needed here only (`pip install newsum[train]`).
 """
 
@@ -62,6 +63,10 @@ RANK_PARAMS: dict[str, Any] = {
 }
 RANK_TREES = 100
 RANK_GRADES = 30  # a candidate's label: its ROUGE scaled within its story to 0..RANK_GRADES
+# The ranker's gain trees: each sentence's own ROUGE-2 F1 against the highlights, regressed on
+# the sentence features (a graded signal beside the 0/1 oracle labels; docs/model.md).
+GAIN_PARAMS: dict[str, Any] = {"objective": "regression", "learning_rate": 0.1, "num_leaves": 31}
+GAIN_TREES = 150
 
 
 def log(msg: str) -> None:
@@ -253,8 +258,10 @@ def out_of_fold_scores(
     y: np.ndarray,
     groups: np.ndarray,
     num_trees: int,
+    params: dict[str, Any],
     threads: int = 2,
     seed: int = SEED,
+    label: str = "fold",
 ) -> np.ndarray:
     """Sentence scores of each story from trees that did not see it (FOLDS folds by story),
     so the ranker trains on candidates scored as at run time, not on memorised ones."""
@@ -270,25 +277,41 @@ def out_of_fold_scores(
             y[rest],
             groups[np.arange(len(groups)) % FOLDS != fold],
             num_trees,
-            params=FOLD_PARAMS,
+            params=params,
             threads=threads,
             seed=seed,
-            label=f"fold {fold + 1}",
+            label=f"{label} {fold + 1}",
         )
         out[held] = booster.predict(x[held], raw_score=True)
     return out
+
+
+def gain_targets(examples: Sequence[Example]) -> np.ndarray:
+    """Each sentence's own ROUGE-2 F1 against its story's highlights, in feature-row order."""
+    import numpy as np
+
+    from .candidates import sentence_rouge2
+
+    parts = []
+    for ex in examples:
+        if ex.sentence_ids is None or ex.reference_ids is None:
+            raise ValueError(f"story {ex.id!r} has no ROUGE token ids")
+        parts.append(sentence_rouge2(ex.sentence_ids, ex.reference_ids))
+    return np.concatenate(parts)
 
 
 def candidate_matrix(
     examples: Sequence[Example],
     x: np.ndarray,
     scores: np.ndarray,
+    gains: np.ndarray,
     groups: np.ndarray,
     idf: IdfTable,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The candidates of every story (features), their graded ROUGE labels, and candidates
-    per story. A label is the candidate's mean ROUGE-1/2 F1 scaled within its story from
-    0 (the worst candidate) to RANK_GRADES (the best), rounded down."""
+    """The candidates of every story (features; `scores` and `gains` per sentence, out of
+    fold), their graded ROUGE labels, and candidates per story. A label is the candidate's
+    mean ROUGE-1/2 F1 scaled within its story from 0 (the worst candidate) to RANK_GRADES (the
+    best), rounded down."""
     import numpy as np
 
     from .candidates import candidate_features, candidate_rouge, candidate_sets
@@ -299,7 +322,10 @@ def candidate_matrix(
     with Progress(len(examples), "   cands") as bar:
         for j, ex in enumerate(examples):
             a, b = starts[j], starts[j + 1]
-            top, cx = candidate_features(ex.document, scores[a:b], x[a:b], idf)
+            story_gains = gains[a:b]
+            top, cx = candidate_features(
+                ex.document, scores[a:b], x[a:b], idf, story_gains.__getitem__
+            )
             bar.update()
             if len(cx) < 2 or ex.sentence_ids is None or ex.reference_ids is None:
                 continue  # nothing to rank
@@ -311,6 +337,18 @@ def candidate_matrix(
             labels.append(np.minimum(grade, RANK_GRADES))
             sizes.append(len(cx))
     return np.vstack(blocks), np.concatenate(labels), np.array(sizes)
+
+
+def _exported(booster: Any, x: np.ndarray, what: str) -> TreeEnsemble:
+    """The booster's numpy trees, checked to predict what LightGBM predicts on rows of `x`."""
+    import numpy as np
+
+    trees = export_lightgbm(booster)
+    sample = x[: min(len(x), 20000)]
+    diff = np.abs(trees.predict(sample) - booster.predict(sample, raw_score=True)).max()
+    if not diff <= 1e-9:
+        raise RuntimeError(f"exported {what} trees differ from LightGBM by {diff}")
+    return trees
 
 
 def rouge_of(
@@ -346,15 +384,14 @@ def train(
 ) -> dict[str, Any]:
     """Train the model on `data`, write it to `out`, and score it against Lead-3 on `val`.
 
-    Two tree ensembles: the sentence scorer (`num_trees`, binary oracle labels), then the
-    candidate ranker (`rank_trees`, LambdaRank over candidate summaries built from
-    out-of-fold sentence scores; 0 leaves it out and the model selects with Combination).
+    Three tree ensembles: the sentence scorer (`num_trees`, binary oracle labels), the gain
+    trees (GAIN_TREES, each sentence's own ROUGE-2) and the candidate ranker (`rank_trees`,
+    LambdaRank over candidate summaries built from out-of-fold sentence scores and gains;
+    0 leaves ranker and gain trees out, and the model selects with Combination).
 
     Returns a report: counts, seconds per step, and the validation ROUGE of model and lead.
     """
     from pathlib import Path
-
-    import numpy as np
 
     from .candidates import CANDIDATE_FEATURES, CandidateRanker
     from .methods.model import _CACHE, ModelFile
@@ -382,11 +419,7 @@ def train(
     t = time.perf_counter()
     log(f"fitting {num_trees} trees on {len(y)} sentences x {x.shape[1]} features")
     booster = fit_trees(x, y, groups, num_trees, threads=workers, seed=seed)
-    trees = export_lightgbm(booster)
-    sample = x[: min(len(x), 20000)]
-    diff = np.abs(trees.predict(sample) - booster.predict(sample, raw_score=True)).max()
-    if not diff <= 1e-9:
-        raise RuntimeError(f"exported trees differ from LightGBM by {diff}")
+    trees = _exported(booster, x, "sentence")
     report["seconds_fit"] = round(time.perf_counter() - t, 1)
 
     ranker = None
@@ -394,9 +427,16 @@ def train(
         t = time.perf_counter()
         fold_trees = max(1, num_trees // 2)
         log(f"ranker: out-of-fold sentence scores ({FOLDS} folds of {fold_trees} trees)")
-        oof = out_of_fold_scores(x, y, groups, fold_trees, threads=workers, seed=seed)
-        cx, cy, cg = candidate_matrix(examples, x, oof, groups, idf)
-        del oof
+        oof = out_of_fold_scores(x, y, groups, fold_trees, FOLD_PARAMS, workers, seed)
+        log(f"ranker: gain trees ({GAIN_TREES}), out of fold and on all stories")
+        g = gain_targets(examples)
+        oof_gain = out_of_fold_scores(x, g, groups, GAIN_TREES, GAIN_PARAMS, workers, seed, "gain")
+        booster = fit_trees(
+            x, g, groups, GAIN_TREES, params=GAIN_PARAMS, threads=workers, seed=seed, label="gain"
+        )
+        gain = _exported(booster, x, "gain")
+        cx, cy, cg = candidate_matrix(examples, x, oof, oof_gain, groups, idf)
+        del oof, oof_gain, g
         log(f"fitting {rank_trees} ranker trees on {len(cy)} candidates x {cx.shape[1]} features")
         booster = fit_trees(
             cx,
@@ -409,11 +449,7 @@ def train(
             names=CANDIDATE_FEATURES,
             label="ranker",
         )
-        ranker = CandidateRanker(export_lightgbm(booster))
-        sample = cx[: min(len(cx), 20000)]
-        diff = np.abs(ranker.trees.predict(sample) - booster.predict(sample, raw_score=True)).max()
-        if not diff <= 1e-9:
-            raise RuntimeError(f"exported ranker trees differ from LightGBM by {diff}")
+        ranker = CandidateRanker(_exported(booster, cx, "ranker"), gain)
         report["train_candidates"] = int(len(cy))
         report["seconds_ranker"] = round(time.perf_counter() - t, 1)
     del x, y
@@ -428,6 +464,7 @@ def train(
         meta["ranker"] = {
             "params": {**RANK_PARAMS, "num_trees": rank_trees},
             "folds": {"folds": FOLDS, **FOLD_PARAMS, "num_trees": max(1, num_trees // 2)},
+            "gain": {**GAIN_PARAMS, "num_trees": GAIN_TREES, "label": "sentence ROUGE-2 F1"},
             "label": f"mean ROUGE-1/2 F1 of the candidate, 0..{RANK_GRADES} within its story",
         }
     model = ModelFile(trees, idf, meta, ranker)

