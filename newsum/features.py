@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from .document import Document
@@ -45,6 +46,25 @@ CUES: dict[str, frozenset[str]] = {
     "cue_superlative": frozenset("first largest biggest most best worst record".split()),
 }
 _CUE_GROUPS = tuple(CUES.values())
+
+
+def _cue_bits() -> dict[str, int]:
+    """Each cue word's groups as bits: a sentence's cue flags are then one set intersection
+    and a lookup (`_cue_flags`) instead of ten set tests (~0.05 ms a story)."""
+    bits: dict[str, int] = {}
+    for bit, group in enumerate(_CUE_GROUPS):
+        for word in group:
+            bits[word] = bits.get(word, 0) | 1 << bit
+    return bits
+
+
+@cache
+def _cue_flags(mask: int) -> tuple[float, ...]:
+    return tuple(float(mask >> bit & 1) for bit in range(len(_CUE_GROUPS)))
+
+
+_CUE_BITS = _cue_bits()
+_CUE_WORDS = frozenset(_CUE_BITS)
 _OPENER_PRONOUN = frozenset("he she it they this these those his her their its".split())
 _OPENER_LINK = frozenset("but however and also meanwhile so yet still".split())
 
@@ -177,7 +197,10 @@ def _sentence_row(text: str, tokens: tuple[str, ...]) -> list[float]:
         float(first in _OPENER_PRONOUN),
         float(first in _OPENER_LINK),
     ]
-    row.extend([float(not toks.isdisjoint(group)) for group in _CUE_GROUPS])
+    mask = 0
+    for word in toks & _CUE_WORDS:
+        mask |= _CUE_BITS[word]
+    row.extend(_cue_flags(mask))
     return row
 
 
