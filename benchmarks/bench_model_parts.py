@@ -1,0 +1,72 @@
+"""Where the default method's time goes: each part of its path timed alone, then end to end.
+
+Parts, per story (CPU ms, best of 3 passes over the same stories): reading; reading with every
+sentence's display text and tokens (the features need them); the per-sentence feature rows;
+all sentence features; the sentence trees; the candidate ranker's choice; `newsum.summarize`
+end to end. The parts measured alone add up to less than the end-to-end time: run one after
+the other, each evicts the others' data from the CPU cache.
+
+    python benchmarks/bench_model_parts.py [--data FILE.jsonl.gz] [--limit 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from bench_methods import DEFAULT_DATA, load
+
+import newsum
+from newsum.features import _sentence_row, document_features
+from newsum.methods.model import MODEL_PATH, ModelFile
+
+
+def per_story(fn: Callable[[], object], n: int) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best / n * 1e3
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(DEFAULT_DATA))
+    ap.add_argument("--limit", type=int, default=500)
+    args = ap.parse_args()
+    arts = load(args.data, args.limit)
+    n = len(arts)
+    model = ModelFile.load(MODEL_PATH)
+    docs = [newsum.read_document(a) for a in arts]
+    # Display text and tokens made once, outside the timed parts below.
+    made = sum(len(s.plain) + len(s.tokens) for d in docs for s in d.sentences)
+    assert made
+    xs = [document_features(d, model.idf) for d in docs]
+    scores = [model.trees.predict(x) for x in xs]
+    method = newsum.get_method("model")
+    parts: dict[str, Callable[[], object]] = {
+        "read": lambda: [newsum.read_document(a) for a in arts],
+        "read + display text and tokens": lambda: [
+            [(s.plain, s.tokens) for s in newsum.read_document(a).sentences] for a in arts
+        ],
+        "feature rows (_sentence_row)": lambda: [
+            [_sentence_row(s.plain, s.tokens) for s in d.sentences] for d in docs
+        ],
+        "sentence features (all)": lambda: [document_features(d, model.idf) for d in docs],
+        f"sentence trees ({model.trees.n_trees})": lambda: [model.trees.predict(x) for x in xs],
+        "candidate ranker (choose)": lambda: [
+            model.ranker.choose(d, s, x, model.idf, 3)
+            for d, s, x in zip(docs, scores, xs, strict=True)
+        ],
+        "newsum.summarize, end to end": lambda: [newsum.summarize(a, method=method) for a in arts],
+    }
+    print(f"{n} stories from {args.data}, CPU ms a story (best of 3)")
+    print("| part | ms |\n|---|---|")
+    for name, fn in parts.items():
+        print(f"| {name} | {per_story(fn, n):.3f} |")
+
+
+if __name__ == "__main__":
+    main()
