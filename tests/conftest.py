@@ -55,3 +55,13 @@ def readme_split(article: str) -> list[str]:
     if start < len(toks):
         sents.append(" ".join(toks[start:]))
     return sents
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A desktop-sized headless Chromium window shared by a test module (tests/chromium.py)."""
+    from chromium import launch
+
+    driver = launch(1280, 900, tmp_path_factory.mktemp("chromium"))
+    yield driver
+    driver.quit()

@@ -13,7 +13,6 @@ from llm_stub import highlights, stub_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from serving import Server
-from test_web_check import browser  # noqa: F401 (the shared headless Chromium fixture)
 
 import newsum
 
@@ -78,7 +77,7 @@ def test_llm_answer_points_to_story_sentences(server):
     assert body["settings"]["llm"]["model"] == "stub"
 
 
-def test_page_shows_abstractive_highlights_with_their_sources(server, browser):  # noqa: F811
+def test_page_shows_abstractive_highlights_with_their_sources(server, browser):
     api = httpx.post(server + "/v1/summarize", json={"text": STORY, "method": "llm"}, timeout=60)
     api = api.json()
     browser.get(server + "/")

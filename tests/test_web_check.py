@@ -1,28 +1,21 @@
-"""The page's "Check a summary" mode end to end in headless Chromium (Debian's chromium +
-chromium-driver, Selenium; see test_web_e2e.py). NEWSUM_SKIP_BROWSER=1 skips it."""
+"""The page's "Check a summary" mode end to end in headless Chromium (tests/chromium.py).
+NEWSUM_SKIP_BROWSER=1 skips it."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import httpx
 import pytest
+from chromium import SKIPPED
 from serving import Server
 
-if os.environ.get("NEWSUM_SKIP_BROWSER") == "1":
+if SKIPPED:
     pytest.skip("browser tests skipped (NEWSUM_SKIP_BROWSER=1)", allow_module_level=True)
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-except ImportError:  # pragma: no cover - reported by the fixture
-    webdriver = None
-
-CHROMIUM = shutil.which("/usr/bin/chromium") or shutil.which("chromium")
-CHROMEDRIVER = shutil.which("/usr/bin/chromedriver") or shutil.which("chromedriver")
+except ImportError:  # pragma: no cover - reported by the browser fixture
+    pass
 
 STORY = (
     "Gary Locke will be confirmed as manager of Kilmarnock on Friday, the club said. "
@@ -41,33 +34,6 @@ def server():
     srv = Server()
     yield srv.url
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if webdriver is None or not CHROMIUM or not CHROMEDRIVER:
-        pytest.fail(
-            "browser test needs chromium, chromium-driver and selenium: apt-get install "
-            "chromium chromium-driver, or set NEWSUM_SKIP_BROWSER=1 to skip"
-        )
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-check")
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
 
 
 def test_check_mode_marks_unsupported_spans_and_sources(server, browser):

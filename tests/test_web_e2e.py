@@ -7,13 +7,12 @@ they are missing the tests fail (CI installs them); NEWSUM_SKIP_BROWSER=1 skips 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
 import pytest
+from chromium import SKIPPED, launch
 from serving import Server
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,27 +21,14 @@ STORY = (Path(__file__).parents[1] / "newsum" / "server" / "static" / "sample.tx
 )
 
 
-def _find(*names: str) -> str | None:
-    for name in names:
-        found = shutil.which(name) or (name if os.path.exists(name) else None)
-        if found:
-            return found
-    return None
-
-
-CHROMIUM = _find("/usr/bin/chromium", "chromium", "chromium-browser")
-CHROMEDRIVER = _find("/usr/bin/chromedriver", "chromedriver")
-
-if os.environ.get("NEWSUM_SKIP_BROWSER") == "1":
+if SKIPPED:
     pytest.skip("browser tests skipped (NEWSUM_SKIP_BROWSER=1)", allow_module_level=True)
 
 try:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:  # pragma: no cover - reported by the browser fixture
-    webdriver = None
+    pass
 
 
 def _norm(text: str) -> str:
@@ -54,49 +40,6 @@ def server():
     srv = Server()
     yield srv.url
     srv.stop()
-
-
-def _browser(width: int, height: int, profile: Path, mobile: bool = False):
-    missing = [
-        what for what, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not path
-    ]
-    if webdriver is None:
-        missing.append("the selenium package")
-    if missing:
-        pytest.fail(
-            f"browser test needs {' and '.join(missing)}: apt-get install chromium "
-            "chromium-driver (and pip install selenium), or set NEWSUM_SKIP_BROWSER=1 to skip"
-        )
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-extensions",
-        f"--user-data-dir={profile}",  # a pytest temp dir, removed with the others
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(arg)
-    if mobile:
-        options.add_experimental_option(
-            "mobileEmulation",
-            {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}},
-        )
-    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = _browser(1280, 900, tmp_path_factory.mktemp("chromium"))
-    yield driver
-    driver.quit()
 
 
 def _summarize_on_page(driver, url: str, method: str, sentences: int) -> list:
@@ -191,7 +134,7 @@ def test_bad_request_shows_the_error(server, browser):
 
 
 def test_phone_sized_screen(server, tmp_path):
-    driver = _browser(375, 740, tmp_path / "chromium", mobile=True)
+    driver = launch(375, 740, tmp_path / "chromium", mobile=True)
     try:
         wait = _summarize_on_page(driver, server, "lexrank", 3)
         driver.execute_script(
