@@ -170,6 +170,12 @@ def _leave(code: int) -> None:
     so a normal exit (which joins that thread) would hang (about 1 run in 80 under
     `tools/stress_batch_interrupt.py`). Every output file is already closed or removed here.
     """
+    import multiprocessing.util
+
+    # What a normal exit does first: release the pool's named semaphores (finalizers of
+    # priority 0 and up; those below join the pool's threads), else the resource tracker warns
+    # of leaked semaphores on stderr.
+    multiprocessing.util._run_finalizers(0)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
