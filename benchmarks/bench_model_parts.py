@@ -2,9 +2,10 @@
 
 Parts, per story (CPU ms, best of 3 passes over the same stories): reading; reading with every
 sentence's display text and tokens (the features need them); the per-sentence feature rows;
-all sentence features; the sentence trees; the candidate ranker's choice; `newsum.summarize`
-end to end. The parts measured alone add up to less than the end-to-end time: run one after
-the other, each evicts the others' data from the CPU cache.
+all sentence features, and all but the bigram prior's three columns; the sentence trees; the
+candidate ranker's choice; `newsum.summarize` end to end. The parts measured alone add up to
+less than the end-to-end time: run one after the other, each evicts the others' data from the
+CPU cache.
 
     python benchmarks/bench_model_parts.py [--data FILE.jsonl.gz] [--limit 500]
 """
@@ -43,7 +44,7 @@ def main() -> None:
     # Display text and tokens made once, outside the timed parts below.
     made = sum(len(s.plain) + len(s.tokens) for d in docs for s in d.sentences)
     assert made
-    xs = [document_features(d, model.idf) for d in docs]
+    xs = [document_features(d, model.idf, model.prior) for d in docs]
     scores = [model.trees.predict(x) for x in xs]
     method = newsum.get_method("model")
     parts: dict[str, Callable[[], object]] = {
@@ -54,7 +55,12 @@ def main() -> None:
         "feature rows (_sentence_row)": lambda: [
             [_sentence_row(s.plain, s.tokens) for s in d.sentences] for d in docs
         ],
-        "sentence features (all)": lambda: [document_features(d, model.idf) for d in docs],
+        "sentence features (all)": lambda: [
+            document_features(d, model.idf, model.prior) for d in docs
+        ],
+        "sentence features without the bigram prior": lambda: [
+            document_features(d, model.idf) for d in docs
+        ],
         f"sentence trees ({model.trees.n_trees})": lambda: [model.trees.predict(x) for x in xs],
         "candidate ranker (choose)": lambda: [
             model.ranker.choose(d, s, x, model.idf, 3)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, combinations
+from itertools import chain, combinations, repeat
 from typing import TYPE_CHECKING, Any
 
 from .document import Document
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TOP = 6  # candidates are built from the TOP best-scored sentences
 SIZES = (2, 3)  # sentences per candidate (a summary of "3 sentences" may have fewer)
 # Sentence features summed and maxed over a candidate's members (chosen by their gain in an
-# earlier ranker; docs/model.md).
+# earlier ranker, and the bigram prior's mean and sum; docs/model.md).
 MEMBER_FEATURES = (
     "sim_rest",
     "opener_pronoun",
@@ -43,6 +43,8 @@ MEMBER_FEATURES = (
     "novelty",
     "cue_media",
     "sim_first",
+    "prior_mean",
+    "prior_sum",
 )
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
@@ -162,12 +164,11 @@ def candidate_features(
     m = len(sets)
     if m == 0:
         return top_idx, np.zeros((0, N_CANDIDATE_FEATURES))
-    table, unknown = idf.idf, idf.unknown
 
     # The top sentences' content words as a small dense tf-idf matrix (as newsum.features does).
     top_words = [_content(sents[i].tokens) for i in top_idx]
     vocab = {w: j for j, w in enumerate(dict.fromkeys(chain.from_iterable(top_words)))}
-    weight = np.array([table.get(w, unknown) for w in vocab], dtype=np.float64)
+    weight = idf.values[np.fromiter(map(idf.index.get, vocab, repeat(-1)), np.intp, len(vocab))]
     v = max(len(vocab), 1)
     flat = [r * v + vocab[w] for r, words in enumerate(top_words) for w in words]
     counts = np.bincount(flat, minlength=k * v).reshape(k, v)[:, : len(vocab)].astype(np.float64)

@@ -2,7 +2,8 @@
 
 Only `Sentence.tokens` (lowercased words) and the display `Sentence.plain` are used, never the
 input's casing or tokenization, so raw and corpus-style text of the same story give the same
-features. Word weights come from a corpus idf table shipped with the model (`IdfTable`).
+features. Word weights come from a corpus idf table shipped with the model (`IdfTable`), and
+how often a sentence's word pairs reappear in highlights from its bigram prior (newsum.prior).
 The feature order is `FEATURE_NAMES`; a model file records the names it was trained with.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, cached_property
+from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
 from .document import Document
@@ -19,6 +21,8 @@ from .stopwords import STOPWORDS
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from .prior import BigramPrior
 
 # Quote marks as they appear in display text: straight and curly, double and single.
 _QUOTE_CHARS = frozenset("\"“”„«»'‘’")
@@ -129,21 +133,47 @@ FEATURE_NAMES: tuple[str, ...] = (
     "prev_ends_colon",
     "next_tokens",
     "next_sim_rest",
+    # how often the sentence's word pairs reappear in highlights (newsum.prior)
+    "prior_mean",
+    "prior_max",
+    "prior_sum",
 )
 N_FEATURES = len(FEATURE_NAMES)
 
 _N_SIMPLE = FEATURE_NAMES.index("idf_mean")  # per-sentence features built in the Python loop
+_STOP_INDEX = {w: i for i, w in enumerate(sorted(STOPWORDS))}
+
+
+def lexicon_id(word: str, idf: IdfTable) -> int:
+    """A word's id among the idf table's words followed by the stopwords; -1 for a number or
+    a word in neither (the bigram prior maps these to its own ids, newsum.prior).
+    `document_features` computes the same ids for a story's words in bulk from its idf
+    lookups; a test checks that both agree."""
+    if word in _STOP_INDEX:
+        return len(idf.words) + _STOP_INDEX[word]
+    return -1 if word[:1].isdigit() else idf.index.get(word, -1)
 
 
 class IdfTable:
-    """Corpus inverse document frequencies: `idf[word]`, and `unknown` for unseen words."""
+    """Corpus inverse document frequencies: `idf[word]`, and `unknown` for unseen words.
+
+    The features look words up in `index` (word -> position in `words`) and read `values`
+    (one more entry at the end: `unknown`, for position -1)."""
 
     def __init__(self, words: Sequence[str], values: Sequence[float], unknown: float) -> None:
-        vals = values.tolist() if hasattr(values, "tolist") else [float(v) for v in values]
+        import numpy as np
+
+        vals = np.asarray(values, dtype=np.float64).reshape(-1)
         if len(vals) != len(words):
             raise ValueError(f"{len(words)} words but {len(vals)} idf values")
-        self.idf: dict[str, float] = dict(zip(words, vals, strict=True))
+        self.words = list(words)
+        self.index = dict(zip(self.words, range(len(self.words)), strict=True))
         self.unknown = float(unknown)
+        self.values = np.append(vals, self.unknown)
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        return dict(zip(self.words, self.values[:-1].tolist(), strict=True))
 
     @classmethod
     def fit(cls, token_docs: Iterable[Iterable[str]], min_df: int = 3) -> IdfTable:
@@ -214,8 +244,17 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks / len(values)
 
 
-def document_features(doc: Document, idf: IdfTable) -> np.ndarray:
-    """The feature matrix of `doc`: one row per sentence, columns in `FEATURE_NAMES` order."""
+def document_features(
+    doc: Document,
+    idf: IdfTable,
+    prior: BigramPrior | None = None,
+    highlights: Sequence[Sequence[str]] | None = None,
+) -> np.ndarray:
+    """The feature matrix of `doc`: one row per sentence, columns in `FEATURE_NAMES` order.
+
+    Without a `prior` its three columns are 0 (a model file always has one). `highlights`
+    (the story's own highlight sentences as tokens) leave the story's own counts out of the
+    prior, for training stories (`BigramPrior.columns`)."""
     import numpy as np
 
     sents = doc.sentences
@@ -226,16 +265,26 @@ def document_features(doc: Document, idf: IdfTable) -> np.ndarray:
     # Content words as sparse (sentence, word, count) entries, sorted by sentence then word.
     # Everything below is bincount/reduceat over these entries: no BLAS call, so the result
     # does not depend on thread counts and small stories stay cheap.
-    table, unknown = idf.idf, idf.unknown
-    content = [[t for t in s.tokens if t not in STOPWORDS and not t[0].isdigit()] for s in sents]
-    flat = [t for words in content for t in words]
-    vocab = {w: j for j, w in enumerate(dict.fromkeys(flat))}
+    # Every distinct word once: content words (neither stopwords nor numbers) are numbered in
+    # order of appearance; each token gets its word's number through a small per-story dict.
+    tokens = [s.tokens for s in sents]
+    flat = list(chain.from_iterable(tokens))
+    distinct = list(dict.fromkeys(flat))
+    number = {w: j for j, w in enumerate(distinct)}
+    token_word = np.fromiter(map(number.__getitem__, flat), np.intp, len(flat))
+    stop = [_STOP_INDEX.get(w, -1) for w in distinct]
+    is_content = np.array(
+        [s < 0 and not w[0].isdigit() for w, s in zip(distinct, stop, strict=True)], dtype=bool
+    )
+    vocab = [w for w, c in zip(distinct, is_content, strict=True) if c]
     v = max(1, len(vocab))
-    found = [table.get(w) for w in vocab]
-    known = np.array([x is not None for x in found], dtype=np.float64)
-    weights = np.array([unknown if x is None else x for x in found], dtype=np.float64)
-    row_idx = np.repeat(np.arange(n, dtype=np.intp), [len(words) for words in content])
-    col_idx = np.fromiter(map(vocab.__getitem__, flat), dtype=np.intp, count=len(flat))
+    at = np.fromiter(map(idf.index.get, vocab, repeat(-1)), np.intp, len(vocab))
+    known = (at >= 0).astype(np.float64)
+    weights = idf.values[at]
+    content_token = is_content[token_word]
+    token_row = np.repeat(np.arange(n, dtype=np.intp), [len(t) for t in tokens])
+    row_idx = token_row[content_token]
+    col_idx = (np.cumsum(is_content) - 1)[token_word[content_token]]
     keys, cnt = np.unique(row_idx * v + col_idx, return_counts=True)
     r = keys // v
     c = keys % v
@@ -370,4 +419,14 @@ def document_features(doc: Document, idf: IdfTable) -> np.ndarray:
             shift(sim_rest, -1, -1.0),
         ]
     )
-    return np.hstack([position, simple, relation, neighbours])
+    if prior is None:
+        phrasing = np.zeros((n, 3))
+    else:
+        # Each distinct word's id in the prior, from its idf position found above.
+        lexicon = np.full(len(distinct), -1, dtype=np.intp)
+        lexicon[is_content] = at
+        stops = np.array(stop, dtype=np.intp)
+        lexicon[stops >= 0] = len(idf.words) + stops[stops >= 0]
+        word = prior.word_ids(idf)[lexicon][token_word]
+        phrasing = prior.columns(word, token_row, n, highlights)
+    return np.hstack([position, simple, relation, neighbours, phrasing])

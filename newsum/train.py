@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .methods.model import TreeEnsemble
+    from .prior import BigramPrior
 
 SEED = 20240611
 
@@ -76,7 +77,8 @@ def log(msg: str) -> None:
 @dataclass(slots=True)
 class Example:
     """One labelled story: its Document, reference highlights and oracle sentence indices,
-    with the stemmed ROUGE token ids of its sentences and reference (for candidate labels)."""
+    with the stemmed ROUGE token ids of its sentences and reference (for candidate labels)
+    and the word tokens of its highlight sentences as the reader makes them (for the prior)."""
 
     id: str
     document: Document
@@ -84,6 +86,7 @@ class Example:
     oracle: list[int]
     sentence_ids: list[list[int]] | None = None
     reference_ids: list[int] | None = None
+    highlights: list[tuple[str, ...]] | None = None
 
 
 def _read_records(path: str, limit: int | None) -> Iterator[bytes]:
@@ -100,7 +103,7 @@ def _read_records(path: str, limit: int | None) -> Iterator[bytes]:
 def _label(line: bytes) -> Example | None:
     """Read one JSONL record and label it with the oracle; None for empty stories."""
     from .oracle import OracleScorer
-    from .readers import load_document, parse_record
+    from .readers import load_document, parse_record, read_document
     from .rouge import shared_tokenizer
 
     rec = parse_record(line)
@@ -114,7 +117,8 @@ def _label(line: bytes) -> Example | None:
     scorer = OracleScorer([s.source for s in doc.sentences], ref)
     oracle = scorer.greedy(max_sentences=3)
     ids = shared_tokenizer(True).ids
-    return Example(str(rec.get("id", "")), doc, ref, oracle, scorer.sentences, ids(ref))
+    highlights = [s.tokens for s in read_document(ref).sentences]
+    return Example(str(rec.get("id", "")), doc, ref, oracle, scorer.sentences, ids(ref), highlights)
 
 
 def load_examples(
@@ -155,9 +159,13 @@ def round_idf(idf: IdfTable) -> IdfTable:
 
 
 def feature_matrix(
-    examples: Sequence[Example], idf: IdfTable, label: str = "features"
+    examples: Sequence[Example],
+    idf: IdfTable,
+    prior: BigramPrior | None = None,
+    label: str = "features",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features (rows: sentences), 0/1 oracle labels, and sentences per story."""
+    """Features (rows: sentences), 0/1 oracle labels, and sentences per story. The prior
+    leaves each story's own counts out (as for an unseen story at run time)."""
     import numpy as np
 
     from .progress import Progress
@@ -165,7 +173,7 @@ def feature_matrix(
     blocks, labels, groups = [], [], []
     with Progress(len(examples), f"{label:>8}") as bar:
         for ex in examples:
-            x = document_features(ex.document, idf)
+            x = document_features(ex.document, idf, prior, ex.highlights)
             y = np.zeros(len(x))
             y[ex.oracle] = 1.0
             blocks.append(x)
@@ -395,7 +403,9 @@ def train(
 
     from .candidates import CANDIDATE_FEATURES, CandidateRanker
     from .methods.model import _CACHE, ModelFile
+    from .prior import BigramPrior
     from .select import Ranked, select
+    from .stopwords import STOPWORDS
 
     for path in (data, val):
         if path and not Path(path).is_file():
@@ -411,8 +421,12 @@ def train(
 
     t = time.perf_counter()
     idf = round_idf(IdfTable.fit(story_tokens(ex.document) for ex in examples))
-    log(f"idf table: {len(idf.idf)} words; computing features")
-    x, y, groups = feature_matrix(examples, idf)
+    prior = BigramPrior.fit(
+        (([s.tokens for s in ex.document.sentences], ex.highlights or []) for ex in examples),
+        vocabulary=[*(w for w in idf.idf if not w[0].isdigit()), *STOPWORDS],
+    )
+    log(f"idf table: {len(idf.idf)} words; prior: {len(prior.keys)} bigrams; computing features")
+    x, y, groups = feature_matrix(examples, idf, prior)
     report["train_sentences"] = int(len(y))
     report["seconds_features"] = round(time.perf_counter() - t, 1)
 
@@ -467,7 +481,7 @@ def train(
             "gain": {**GAIN_PARAMS, "num_trees": GAIN_TREES, "label": "sentence ROUGE-2 F1"},
             "label": f"mean ROUGE-1/2 F1 of the candidate, 0..{RANK_GRADES} within its story",
         }
-    model = ModelFile(trees, idf, meta, ranker)
+    model = ModelFile(trees, idf, meta, ranker, prior)
     model.save(out)
     _CACHE.pop(str(out), None)  # a model read earlier from the same path is stale now
     report["model_bytes"] = _size(out)

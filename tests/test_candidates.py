@@ -230,14 +230,15 @@ def test_model_file_round_trip_keeps_the_ranker(tmp_path: Path) -> None:
     assert again.ranker is not None
     assert again.ranker.trees.n_trees == model.ranker.trees.n_trees
     assert again.ranker.gain.n_trees == model.ranker.gain.n_trees > 0
-    sample = document_features(newsum.read_document(SHIPPED_EXAMPLE.read_text()), model.idf)
+    story = newsum.read_document(SHIPPED_EXAMPLE.read_text())
+    sample = document_features(story, model.idf, model.prior)
     assert np.array_equal(again.ranker.gain.predict(sample), model.ranker.gain.predict(sample))
     doc = newsum.read_document(SHIPPED_EXAMPLE.read_text())
     scores = again.score(doc)
     assert again.choose(doc, scores, 3) == model.choose(doc, model.score(doc), 3)
     assert path.read_bytes() == MODEL_PATH.read_bytes()  # load + save changes no byte
     # A file without a ranker loads too, and its method selects with Combination.
-    plain = ModelFile(model.trees, model.idf, {k: v for k, v in model.meta.items()})
+    plain = ModelFile(model.trees, model.idf, dict(model.meta), prior=model.prior)
     plain.meta.pop("candidates", None)
     plain_path = tmp_path / "plain.npz"
     plain.save(plain_path)

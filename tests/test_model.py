@@ -130,8 +130,10 @@ def test_raw_and_tokenized_text_agree() -> None:
     tok = newsum.read_document(TOKENIZED_STORY)
     assert (raw.kind, tok.kind) == ("raw", "tokenized")
     assert len(raw.sentences) == len(tok.sentences)
-    idf = load_model().idf
-    x_raw, x_tok = document_features(raw, idf), document_features(tok, idf)
+    model = load_model()
+    x_raw = document_features(raw, model.idf, model.prior)
+    x_tok = document_features(tok, model.idf, model.prior)
+    assert x_raw[:, FEATURE_NAMES.index("prior_sum")].any()
     # Only the character count may differ (detokenized display text vs the original).
     same = [k for k, name in enumerate(FEATURE_NAMES) if name != "n_chars"]
     np.testing.assert_allclose(x_raw[:, same], x_tok[:, same], rtol=0, atol=1e-12)
@@ -139,10 +141,10 @@ def test_raw_and_tokenized_text_agree() -> None:
 
 
 def test_features_are_finite_on_odd_stories() -> None:
-    idf = load_model().idf
+    model = load_model()
     for text in ("One.", "Wow!!! Really???", "1 2 3. 4 5 6.", "Hi there. Hi there. Hi there."):
         doc = newsum.read_document(text)
-        x = document_features(doc, idf)
+        x = document_features(doc, model.idf, model.prior)
         assert x.shape == (len(doc.sentences), len(FEATURE_NAMES))
         assert np.isfinite(x).all()
         assert len(newsum.get_method("model").score(doc)) == len(doc.sentences)
@@ -245,6 +247,7 @@ def test_smoke_training_on_a_tiny_slice(tmp_path: Path) -> None:
     assert model.trees.n_trees == 15
     assert model.ranker is not None and model.ranker.trees.n_trees == 12
     assert model.ranker.gain.n_trees == GAIN_TREES  # the members' predicted ROUGE-2
+    assert model.prior is not None and len(model.prior.keys) > 100  # the highlight bigram prior
     # Without a ranker the file holds the sentence trees alone (the same ones).
     plain = tmp_path / "plain.npz"
     train(str(TRAIN), str(plain), limit=200, num_trees=15, workers=1, rank_trees=0)

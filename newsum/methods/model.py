@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from ..candidates import CandidateRanker
     from ..features import IdfTable
+    from ..prior import BigramPrior
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "model.npz"
 FORMAT_VERSION = 1
@@ -127,8 +128,9 @@ class TreeEnsemble:
 
 
 class ModelFile:
-    """What a model file holds: the sentence trees, the idf table, the feature names and
-    metadata, and (optionally) the candidate ranker's trees (newsum.candidates)."""
+    """What a model file holds: the sentence trees, the idf table, the highlight bigram prior
+    (newsum.prior), the feature names and metadata, and (optionally) the candidate ranker's
+    trees (newsum.candidates)."""
 
     def __init__(
         self,
@@ -136,11 +138,13 @@ class ModelFile:
         idf: IdfTable,
         meta: dict[str, Any],
         ranker: CandidateRanker | None = None,
+        prior: BigramPrior | None = None,
     ) -> None:
         self.trees = trees
         self.idf = idf
         self.meta = meta
         self.ranker = ranker
+        self.prior = prior
         # The last story scored in each thread and its features, for the candidate ranker.
         self._last = threading.local()
 
@@ -154,6 +158,7 @@ class ModelFile:
         words = sorted(self.idf.idf)
         meta = dict(self.meta)
         meta.pop("candidates", None)  # written below from the ranker itself
+        meta.pop("prior", None)  # and from the prior
         ranked: dict[str, Any] = {}
         if self.ranker is not None:
             from ..candidates import CANDIDATE_FEATURES
@@ -169,9 +174,19 @@ class ModelFile:
                 "gain_depth": self.ranker.gain.depth,
                 "gain_base": self.ranker.gain.base,
             }
+        phrasing: dict[str, Any] = {}
+        if self.prior is not None:
+            p = self.prior
+            phrasing = {
+                "prior_words": np.frombuffer("\n".join(p.words).encode("utf-8"), dtype=np.uint8),
+                "prior_keys": p.keys.astype(p.dtype),  # int32 where the ids fit
+                "prior_values": p.values,
+            }
+            meta["prior"] = {"base": p.base, "alpha": p.alpha, "min_count": p.min_count}
         arrays = {
             **self.trees.to_arrays(),
             **ranked,
+            **phrasing,
             "idf_words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
             "idf_values": np.array([self.idf.idf[w] for w in words], dtype=np.float32),
             "meta": np.frombuffer(
@@ -231,7 +246,7 @@ class ModelFile:
             meta["depth"],
             meta["base"],
         )
-        return cls(trees, idf, meta, _load_ranker(path, data, meta))
+        return cls(trees, idf, meta, _load_ranker(path, data, meta), _load_prior(data, meta))
 
     def features(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """The sentence features of `doc` (of its first `max_sentences` sentences), reusing
@@ -249,7 +264,7 @@ class ModelFile:
         head = doc
         if max_sentences is not None and n > max_sentences:
             head = Document(doc.text, doc.sentences[:max_sentences], doc.kind, doc.lowercased)
-        x = document_features(head, self.idf)
+        x = document_features(head, self.idf, self.prior)
         last.doc, last.cap, last.x = doc, max_sentences, x
         return x
 
@@ -305,7 +320,7 @@ class ModelFile:
             return []
         # The trees run over a few hundred rows at a time: fewer numpy calls than one story at
         # a time, and arrays small enough to stay in cache (larger stacks are slower again).
-        feats = [document_features(h, self.idf) for h in heads]
+        feats = [document_features(h, self.idf, self.prior) for h in heads]
         # Kept for the ranker, which needs each story's features right after (see features()).
         self._last.batch = {id(d): (d, max_sentences, f) for d, f in zip(docs, feats, strict=True)}
         parts, group, size = [], [], 0
@@ -345,6 +360,24 @@ def _load_ranker(path: Any, data: dict[str, Any], meta: dict[str, Any]) -> Candi
     trees = TreeEnsemble(*(data[f"cand_{k}"] for k in keys), info["depth"], info["base"])
     gain = TreeEnsemble(*(data[f"gain_{k}"] for k in keys), info["gain_depth"], info["gain_base"])
     return CandidateRanker(trees, gain, int(info["top"]), tuple(int(m) for m in info["sizes"]))
+
+
+def _load_prior(data: dict[str, Any], meta: dict[str, Any]) -> BigramPrior | None:
+    """The highlight bigram prior stored with `prior_` arrays, if the file has one."""
+    from ..prior import BigramPrior
+
+    info = meta.get("prior")
+    if info is None:
+        return None
+    words = data["prior_words"].tobytes().decode("utf-8").split("\n")
+    return BigramPrior(
+        words if words != [""] else [],
+        data["prior_keys"],
+        data["prior_values"],
+        info["base"],
+        info["alpha"],
+        info["min_count"],
+    )
 
 
 _MAX_SENTENCES = 500  # the `model` method's default cap on the sentences it scores
