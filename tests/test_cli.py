@@ -43,7 +43,7 @@ def test_json_output(tmp_path: Path) -> None:
 
 
 def test_markdown_output() -> None:
-    proc = run_cli("summarize", str(SHIPPED_EXAMPLE), "--markdown")
+    proc = run_cli("summarize", str(SHIPPED_EXAMPLE), "--markdown", "-m", "lead")
     assert proc.returncode == 0
     bullets = [ln for ln in proc.stdout.splitlines() if ln.startswith("- ")]
     assert len(bullets) == 3
@@ -169,7 +169,7 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
 
 def test_output_file_is_all_or_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
-    proc = run_cli("summarize", str(SHIPPED_EXAMPLE), "-o", str(out))
+    proc = run_cli("summarize", str(SHIPPED_EXAMPLE), "-m", "lead", "-o", str(out))
     assert proc.returncode == 0 and len(out.read_text().splitlines()) == 3
     bad = tmp_path / "empty.txt"
     bad.write_text("")

@@ -218,7 +218,7 @@ def test_cli_summarize_html_file(capsys):
     assert main(["summarize", str(FLOOD)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("Northbridge councillors have approved")
-    assert len(out.splitlines()) == 3
+    assert 2 <= len(out.splitlines()) <= 3  # the default model may stop at 2 (docs/model.md)
     for phrase in ("Accept cookies", "RiversideRob", "dataLayer", "Most read"):
         assert phrase not in out
 

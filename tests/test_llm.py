@@ -275,7 +275,7 @@ def test_cli_errors_are_one_line_and_fallback_warns(tmp_path, monkeypatch):
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "unreachable" in proc.stderr
     proc = run_cli(*args, "--llm-model", "m", "--fallback", "extractive")
-    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 3
+    assert proc.returncode == 0 and 2 <= len(proc.stdout.splitlines()) <= 3  # model: 2 or 3
     assert "warning" in proc.stderr and "extractive" in proc.stderr
     assert secret not in proc.stdout + proc.stderr
     monkeypatch.delenv("NEWSUM_LLM_URL", raising=False)
