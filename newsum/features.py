@@ -13,7 +13,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache, cached_property
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from .document import Document
@@ -272,11 +273,10 @@ def document_features(
     distinct = list(dict.fromkeys(flat))
     number = {w: j for j, w in enumerate(distinct)}
     token_word = np.fromiter(map(number.__getitem__, flat), np.intp, len(flat))
-    stop = [_STOP_INDEX.get(w, -1) for w in distinct]
-    is_content = np.array(
-        [s < 0 and not w[0].isdigit() for w, s in zip(distinct, stop, strict=True)], dtype=bool
-    )
-    vocab = [w for w, c in zip(distinct, is_content, strict=True) if c]
+    stop = np.fromiter(map(_STOP_INDEX.get, distinct, repeat(-1)), np.intp, len(distinct))
+    digit = np.fromiter(map(str.isdigit, map(itemgetter(0), distinct)), bool, len(distinct))
+    is_content = (stop < 0) & ~digit
+    vocab = list(compress(distinct, is_content))
     v = max(1, len(vocab))
     at = np.fromiter(map(idf.index.get, vocab, repeat(-1)), np.intp, len(vocab))
     known = (at >= 0).astype(np.float64)
@@ -425,8 +425,7 @@ def document_features(
         # Each distinct word's id in the prior, from its idf position found above.
         lexicon = np.full(len(distinct), -1, dtype=np.intp)
         lexicon[is_content] = at
-        stops = np.array(stop, dtype=np.intp)
-        lexicon[stops >= 0] = len(idf.words) + stops[stops >= 0]
+        lexicon[stop >= 0] = len(idf.words) + stop[stop >= 0]
         word = prior.word_ids(idf)[lexicon][token_word]
         phrasing = prior.columns(word, token_row, n, highlights)
     return np.hstack([position, simple, relation, neighbours, phrasing])
