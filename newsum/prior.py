@@ -119,8 +119,7 @@ class BigramPrior:
 
         block = np.maximum(np.searchsorted(self._heads, keys, side="right") - 1, 0)
         match = self._blocks[block] == keys[:, None]
-        col = match.argmax(axis=1)
-        return block * _BLOCK + col, match[np.arange(len(keys)), col]
+        return block * _BLOCK + match.argmax(axis=1), match.any(axis=1)
 
     def columns(
         self,
@@ -151,13 +150,13 @@ class BigramPrior:
             prior[found] = np.where(
                 stories >= self.min_count, self.rate(stories, hits), self._unknown
             )
-        count = np.bincount(krow, minlength=n)
-        total = np.bincount(krow, weights=prior, minlength=n)
-        top = np.zeros(n)
+        out = np.zeros((n, 3))  # mean, max, sum
+        out[:, 2] = np.bincount(krow, weights=prior, minlength=n)
+        out[:, 0] = out[:, 2] / np.maximum(np.bincount(krow, minlength=n), 1)
         if len(krow):
             starts = np.flatnonzero(np.concatenate(([True], krow[1:] != krow[:-1])))
-            top[krow[starts]] = np.maximum.reduceat(prior, starts)
-        return np.column_stack([total / np.maximum(count, 1), top, total])
+            out[krow[starts], 1] = np.maximum.reduceat(prior, starts)
+        return out
 
     def sentence_ids(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
         """`columns`' `word` and `row` of sentences given as tokens (a dictionary lookup per
