@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, combinations, repeat
+from itertools import chain, combinations
 from typing import TYPE_CHECKING, Any
 
 from .document import Document
@@ -168,7 +168,7 @@ def candidate_features(
     # The top sentences' content words as a small dense tf-idf matrix (as newsum.features does).
     top_words = [_content(sents[i].tokens) for i in top_idx]
     vocab = {w: j for j, w in enumerate(dict.fromkeys(chain.from_iterable(top_words)))}
-    weight = idf.values[np.fromiter(map(idf.index.get, vocab, repeat(-1)), np.intp, len(vocab))]
+    weight = idf.values[idf.positions(vocab, len(vocab))]
     v = max(len(vocab), 1)
     flat = [r * v + vocab[w] for r, words in enumerate(top_words) for w in words]
     counts = np.bincount(flat, minlength=k * v).reshape(k, v)[:, : len(vocab)].astype(np.float64)

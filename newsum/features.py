@@ -176,6 +176,13 @@ class IdfTable:
     def idf(self) -> dict[str, float]:
         return dict(zip(self.words, self.values[:-1].tolist(), strict=True))
 
+    def positions(self, words: Iterable[str], count: int) -> np.ndarray:
+        """The position of each of `count` words in `words` (-1 for a word not in the table,
+        where `values` holds `unknown`)."""
+        import numpy as np
+
+        return np.fromiter(map(self.index.get, words, repeat(-1)), np.intp, count)
+
     @classmethod
     def fit(cls, token_docs: Iterable[Iterable[str]], min_df: int = 3) -> IdfTable:
         """idf = log((1 + N) / (1 + df)) + 1 over documents (each an iterable of tokens);
@@ -278,7 +285,7 @@ def document_features(
     is_content = (stop < 0) & ~digit
     vocab = list(compress(distinct, is_content))
     v = max(1, len(vocab))
-    at = np.fromiter(map(idf.index.get, vocab, repeat(-1)), np.intp, len(vocab))
+    at = idf.positions(vocab, len(vocab))
     known = (at >= 0).astype(np.float64)
     weights = idf.values[at]
     content_token = is_content[token_word]

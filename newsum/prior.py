@@ -65,7 +65,7 @@ class BigramPrior:
         pad = np.full(_BLOCK - len(self.keys) % _BLOCK, np.iinfo(self.dtype).max)
         self._blocks = np.append(self.keys, pad).astype(self.dtype).reshape(-1, _BLOCK)
         self._heads = np.ascontiguousarray(self._blocks[:, 0])
-        self._unknown = self.rate(0, 0)  # = base, rounded as the stored values are
+        self._unknown = _rate(0, 0, self.base, self.alpha)  # = base, rounded as stored
         self._values = np.append(self.values, self._unknown)  # [-1]: a bigram not found
         self._lexicon: tuple[IdfTable, np.ndarray] | None = None
 
@@ -89,17 +89,13 @@ class BigramPrior:
         values = _rate(stories, hits, base, alpha)
         return cls(words, keys, values, base, alpha, min_count, (stories, hits))
 
-    def rate(self, stories: Any, hits: Any) -> Any:
-        """The smoothed prior of bigrams with these counts, rounded to float32 (as stored)."""
-        return _rate(stories, hits, self.base, self.alpha)
-
     @cached_property
     def ids(self) -> dict[str, int]:
         """Word -> id (the features find ids through the idf table instead: `word_ids`)."""
         return dict(zip(self.words, range(len(self.words)), strict=True))
 
     def word_ids(self, idf: IdfTable) -> np.ndarray:
-        """This table's word id of each lexicon id of `idf` (newsum.features.lexicon_ids),
+        """This table's word id of each lexicon id of `idf` (newsum.features.lexicon_id),
         -1 for words it lacks; the last entry, for lexicon id -1, is -1 too."""
         import numpy as np
 
@@ -147,9 +143,8 @@ class BigramPrior:
             stories = self.counts[0][at] - 1
             hits = self.counts[1][at] - np.isin(keys[found], own)
             prior = np.full(len(keys), self._unknown)
-            prior[found] = np.where(
-                stories >= self.min_count, self.rate(stories, hits), self._unknown
-            )
+            rate = _rate(stories, hits, self.base, self.alpha)
+            prior[found] = np.where(stories >= self.min_count, rate, self._unknown)
         out = np.zeros((n, 3))  # mean, max, sum
         out[:, 2] = np.bincount(krow, weights=prior, minlength=n)
         out[:, 0] = out[:, 2] / np.maximum(np.bincount(krow, minlength=n), 1)
@@ -205,6 +200,7 @@ class BigramPrior:
 
 
 def _rate(stories: Any, hits: Any, base: float, alpha: float) -> Any:
+    """The smoothed prior of bigrams with these counts, rounded to float32 (as stored)."""
     import numpy as np
 
     value = (np.asarray(hits) + alpha * base) / (np.asarray(stories) + alpha)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .document import Document
 from .errors import InputError, missing_module
-from .features import FEATURE_NAMES, IdfTable, document_features
+from .features import FEATURE_NAMES, IdfTable, document_features, lexicon_id
 
 if TYPE_CHECKING:
     import numpy as np
@@ -423,7 +423,8 @@ def train(
     idf = round_idf(IdfTable.fit(story_tokens(ex.document) for ex in examples))
     prior = BigramPrior.fit(
         (([s.tokens for s in ex.document.sentences], ex.highlights or []) for ex in examples),
-        vocabulary=[*(w for w in idf.idf if not w[0].isdigit()), *STOPWORDS],
+        # The words the features can give a prior id (newsum.features.lexicon_id).
+        vocabulary=[w for w in (*idf.words, *STOPWORDS) if lexicon_id(w, idf) >= 0],
     )
     log(f"idf table: {len(idf.idf)} words; prior: {len(prior.keys)} bigrams; computing features")
     x, y, groups = feature_matrix(examples, idf, prior)
