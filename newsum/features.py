@@ -145,14 +145,34 @@ _N_SIMPLE = FEATURE_NAMES.index("idf_mean")  # per-sentence features built in th
 _STOP_INDEX = {w: i for i, w in enumerate(sorted(STOPWORDS))}
 
 
-def lexicon_id(word: str, idf: IdfTable) -> int:
-    """A word's id among the idf table's words followed by the stopwords; -1 for a number or
-    a word in neither (the bigram prior maps these to its own ids, newsum.prior).
-    `document_features` computes the same ids for a story's words in bulk from its idf
-    lookups; a test checks that both agree."""
-    if word in _STOP_INDEX:
-        return len(idf.words) + _STOP_INDEX[word]
-    return -1 if word[:1].isdigit() else idf.index.get(word, -1)
+class _Words:
+    """A list of distinct words sorted into stopwords (`stop`: index among them, else -1),
+    numbers, and content words (`content` mask; `vocab` in order; `at`: idf position, -1)."""
+
+    def __init__(self, words: Sequence[str], idf: IdfTable) -> None:
+        import numpy as np
+
+        n = len(words)
+        self.stop = np.fromiter(map(_STOP_INDEX.get, words, repeat(-1)), np.intp, n)
+        digit = np.fromiter(map(str.isdigit, map(itemgetter(0), words)), bool, n)
+        self.content = (self.stop < 0) & ~digit
+        self.vocab = list(compress(words, self.content))
+        self.at = idf.positions(self.vocab, len(self.vocab))
+
+    def lexicon(self, idf: IdfTable) -> np.ndarray:
+        """Each word's id among the idf table's words followed by the stopwords; -1 for a
+        number or a word in neither (the ids the bigram prior is keyed by, newsum.prior)."""
+        import numpy as np
+
+        ids = np.full(len(self.stop), -1, dtype=np.intp)
+        ids[self.content] = self.at
+        ids[self.stop >= 0] = len(idf.words) + self.stop[self.stop >= 0]
+        return ids
+
+
+def lexicon_ids(words: Sequence[str], idf: IdfTable) -> np.ndarray:
+    """The lexicon id of each of `words` (distinct, non-empty): see `_Words.lexicon`."""
+    return _Words(words, idf).lexicon(idf)
 
 
 class IdfTable:
@@ -280,12 +300,9 @@ def document_features(
     distinct = list(dict.fromkeys(flat))
     number = {w: j for j, w in enumerate(distinct)}
     token_word = np.fromiter(map(number.__getitem__, flat), np.intp, len(flat))
-    stop = np.fromiter(map(_STOP_INDEX.get, distinct, repeat(-1)), np.intp, len(distinct))
-    digit = np.fromiter(map(str.isdigit, map(itemgetter(0), distinct)), bool, len(distinct))
-    is_content = (stop < 0) & ~digit
-    vocab = list(compress(distinct, is_content))
+    classes = _Words(distinct, idf)
+    is_content, vocab, at = classes.content, classes.vocab, classes.at
     v = max(1, len(vocab))
-    at = idf.positions(vocab, len(vocab))
     known = (at >= 0).astype(np.float64)
     weights = idf.values[at]
     content_token = is_content[token_word]
@@ -430,9 +447,6 @@ def document_features(
         phrasing = np.zeros((n, 3))
     else:
         # Each distinct word's id in the prior, from its idf position found above.
-        lexicon = np.full(len(distinct), -1, dtype=np.intp)
-        lexicon[is_content] = at
-        lexicon[stop >= 0] = len(idf.words) + stop[stop >= 0]
-        word = prior.word_ids(idf)[lexicon][token_word]
+        word = prior.word_ids(idf)[classes.lexicon(idf)][token_word]
         phrasing = prior.columns(word, token_row, n, highlights)
     return np.hstack([position, simple, relation, neighbours, phrasing])

@@ -95,17 +95,17 @@ class BigramPrior:
         return dict(zip(self.words, range(len(self.words)), strict=True))
 
     def word_ids(self, idf: IdfTable) -> np.ndarray:
-        """This table's word id of each lexicon id of `idf` (newsum.features.lexicon_id),
-        -1 for words it lacks; the last entry, for lexicon id -1, is -1 too."""
+        """This table's word id of each lexicon id of `idf` (newsum.features.lexicon_ids),
+        -1 for words it lacks; the last entry, for lexicon id -1, is -1 too. Made once per
+        idf table, vectorised (the first story's features wait for it)."""
         import numpy as np
 
-        from .features import lexicon_id
+        from .features import lexicon_ids
 
         if self._lexicon is None or self._lexicon[0] is not idf:
             lexicon = np.full(len(idf.words) + len(STOPWORDS) + 1, -1, dtype=self.dtype)
-            for i, w in enumerate(self.words):
-                lexicon[lexicon_id(w, idf)] = i
-            lexicon[-1] = -1
+            lexicon[lexicon_ids(self.words, idf)] = np.arange(len(self.words), dtype=self.dtype)
+            lexicon[-1] = -1  # a word the lexicon lacks (id -1) must not find the last one
             self._lexicon = (idf, lexicon)
         return self._lexicon[1]
 

@@ -16,11 +16,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from .document import Document
 from .errors import InputError, missing_module
-from .features import FEATURE_NAMES, IdfTable, document_features, lexicon_id
+from .features import FEATURE_NAMES, IdfTable, document_features, lexicon_ids
 
 if TYPE_CHECKING:
     import numpy as np
@@ -421,10 +422,11 @@ def train(
 
     t = time.perf_counter()
     idf = round_idf(IdfTable.fit(story_tokens(ex.document) for ex in examples))
+    words = [*idf.words, *STOPWORDS]
     prior = BigramPrior.fit(
         (([s.tokens for s in ex.document.sentences], ex.highlights or []) for ex in examples),
-        # The words the features can give a prior id (newsum.features.lexicon_id).
-        vocabulary=[w for w in (*idf.words, *STOPWORDS) if lexicon_id(w, idf) >= 0],
+        # The words the features can give a prior id (newsum.features.lexicon_ids).
+        vocabulary=list(compress(words, lexicon_ids(words, idf) >= 0)),
     )
     log(f"idf table: {len(idf.idf)} words; prior: {len(prior.keys)} bigrams; computing features")
     x, y, groups = feature_matrix(examples, idf, prior)
