@@ -37,7 +37,7 @@ class BigramPrior:
 
     def __init__(
         self,
-        words: Sequence[str],
+        words: Sequence[str] | np.ndarray,
         keys: np.ndarray,
         values: np.ndarray,
         base: float,
@@ -47,7 +47,11 @@ class BigramPrior:
     ) -> None:
         import numpy as np
 
-        self.words = list(words)
+        if isinstance(words, np.ndarray):  # UTF-8 byte strings, as a model file stores them
+            self._packed = words
+        else:
+            self.words = list(words)
+        self.width = len(words)
         self.keys = np.ascontiguousarray(keys)
         self.values = np.ascontiguousarray(values, dtype=np.float32)
         if len(self.keys) != len(self.values):
@@ -60,13 +64,17 @@ class BigramPrior:
         # a key no bigram has. A query finds its block among the blocks' first keys (a small
         # array that stays in cache), then compares the block's keys at once: about one
         # cache miss a query where a binary search over the whole table takes several.
-        width = len(self.words)
+        width = self.width
         self.dtype = np.int32 if width * width < np.iinfo(np.int32).max else np.int64
-        pad = np.full(_BLOCK - len(self.keys) % _BLOCK, np.iinfo(self.dtype).max)
-        self._blocks = np.append(self.keys, pad).astype(self.dtype).reshape(-1, _BLOCK)
+        n = len(self.keys)
+        blocks = np.full(n + _BLOCK - n % _BLOCK, np.iinfo(self.dtype).max, dtype=self.dtype)
+        blocks[:n] = self.keys
+        self._blocks = blocks.reshape(-1, _BLOCK)
         self._heads = np.ascontiguousarray(self._blocks[:, 0])
         self._unknown = _rate(0, 0, self.base, self.alpha)  # = base, rounded as stored
-        self._values = np.append(self.values, self._unknown)  # [-1]: a bigram not found
+        self._values = np.empty(n + 1, dtype=np.float32)  # [-1]: a bigram not found
+        self._values[:n] = self.values
+        self._values[n] = self._unknown
         self._lexicon: tuple[IdfTable, np.ndarray] | None = None
 
     @classmethod
@@ -90,6 +98,10 @@ class BigramPrior:
         return cls(words, keys, values, base, alpha, min_count, (stories, hits))
 
     @cached_property
+    def words(self) -> list[str]:
+        return [k.decode("utf-8") for k in self._packed.tolist()]
+
+    @cached_property
     def ids(self) -> dict[str, int]:
         """Word -> id (the features find ids through the idf table instead: `word_ids`)."""
         return dict(zip(self.words, range(len(self.words)), strict=True))
@@ -103,11 +115,17 @@ class BigramPrior:
         from .features import lexicon_ids
 
         if self._lexicon is None or self._lexicon[0] is not idf:
-            lexicon = np.full(len(idf.words) + len(STOPWORDS) + 1, -1, dtype=self.dtype)
+            lexicon = np.full(len(idf) + len(STOPWORDS) + 1, -1, dtype=self.dtype)
             lexicon[lexicon_ids(self.words, idf)] = np.arange(len(self.words), dtype=self.dtype)
             lexicon[-1] = -1  # a word the lexicon lacks (id -1) must not find the last one
             self._lexicon = (idf, lexicon)
         return self._lexicon[1]
+
+    def use_word_ids(self, idf: IdfTable, ids: np.ndarray) -> None:
+        """Take `ids` as `word_ids(idf)` (a model file stores them: start-up)."""
+        if len(ids) != len(idf) + len(STOPWORDS) + 1:
+            raise ValueError(f"{len(ids)} word ids for a lexicon of {len(idf)} words")
+        self._lexicon = (idf, ids)
 
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each key's position in the table and whether it is there."""
@@ -131,14 +149,14 @@ class BigramPrior:
         story is scored as an unseen one would be."""
         import numpy as np
 
-        keys, krow = _pair_keys(word, row, len(self.words))
+        keys, krow = _pair_keys(word, row, self.width)
         at, found = self._find(keys)
         if highlights is None:
             prior = self._values[np.where(found, at, -1)]
         else:
             if self.counts is None:
                 raise ValueError("leaving a story out needs the training counts (BigramPrior.fit)")
-            own = _pair_keys(*self.sentence_ids(highlights), len(self.words))[0]
+            own = _pair_keys(*self.sentence_ids(highlights), self.width)[0]
             at = at[found]
             stories = self.counts[0][at] - 1
             hits = self.counts[1][at] - np.isin(keys[found], own)

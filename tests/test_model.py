@@ -14,6 +14,7 @@ from conftest import EXAMPLE, SHIPPED_EXAMPLE, TRAIN, VAL, needs_data, needs_exa
 import newsum
 from newsum.features import FEATURE_NAMES, IdfTable, document_features
 from newsum.methods.model import MODEL_PATH, ModelFile, TreeEnsemble, load_model
+from newsum.npzfile import read_npz
 
 RAW_STORY = """By Sarah Jones for MailOnline. Published: 09:14 EST, 3 March 2015 | Updated: 11:02 EST, 3 March 2015.
 Scroll down for video.
@@ -213,11 +214,69 @@ def test_model_file_round_trip(tmp_path: Path) -> None:
     assert other.read_bytes() == path.read_bytes()  # same model, same bytes
 
 
-def test_bad_model_file_is_an_input_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"not a zip", b"", b"PK\x03\x04 damaged zip"])
+def test_bad_model_file_is_an_input_error(tmp_path: Path, content: bytes) -> None:
     bad = tmp_path / "bad.npz"
-    bad.write_bytes(b"not a zip")
+    bad.write_bytes(content)
     with pytest.raises(newsum.InputError):
         ModelFile.load(bad)
+
+
+def test_a_file_of_the_previous_layout_scores_the_same(tmp_path: Path) -> None:
+    """Files written before the start-up work (words as one newline-joined string, trees in
+    LightGBM's node order, no stored prior word ids) still load, and score the same."""
+    model = load_model()
+    data = read_npz(MODEL_PATH)
+    meta = json.loads(data["meta"].tobytes())
+    meta.pop("breadth_first")
+    rng = np.random.default_rng(0)
+    old = dict(data)
+    for prefix in ("", "cand_", "gain_"):  # shuffle node numbers (roots keep their order)
+        left, right = data[prefix + "left"], data[prefix + "right"]
+        perm = rng.permutation(len(left))  # old number -> shuffled number
+        inv = np.argsort(perm)
+        for k in ("feature", "threshold", "value"):
+            old[prefix + k] = data[prefix + k][inv]
+        old[prefix + "left"] = perm[left[inv]].astype(np.int32)
+        old[prefix + "right"] = perm[right[inv]].astype(np.int32)
+        old[prefix + "roots"] = perm[data[prefix + "roots"]].astype(np.int32)
+    words = [w.decode() for w in data.pop("idf_keys").tolist()]
+    old["idf_words"] = np.frombuffer("\n".join(words).encode(), dtype=np.uint8)
+    old.pop("idf_keys")
+    prior = [w.decode() for w in data["prior_words"].tolist()]
+    old["prior_words"] = np.frombuffer("\n".join(prior).encode(), dtype=np.uint8)
+    old.pop("prior_lexicon")
+    old["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    path = tmp_path / "old.npz"
+    np.savez(path, **old)
+    again = ModelFile.load(path)
+    assert again.idf.words == model.idf.words and again.prior.words == model.prior.words
+    for text in (RAW_STORY, TOKENIZED_STORY):
+        doc = newsum.read_document(text)
+        np.testing.assert_array_equal(again.score(doc), model.score(doc))
+        x = model.features(doc)
+        assert again.ranker.choose(doc, model.score(doc), x, model.idf, 3) == (
+            model.ranker.choose(doc, model.score(doc), x, model.idf, 3)
+        )
+
+
+def test_idf_search_before_the_dictionary_finds_the_same_positions() -> None:
+    words = sorted(["cat", "dog", "na\u00efve", "zebra", "a" * 9, "\u0434\u043e\u043c"])
+    values = np.arange(len(words), dtype=np.float64)
+    keys = np.array([w.encode() for w in words], dtype=np.bytes_)
+    packed = IdfTable(keys, values, 9.0)
+    plain = IdfTable(words, values, 9.0)
+    query = [*words, "", "ca", "cats", "a" * 10, "a" * 40, "cat\0", "ca\0t", "\ud800", "zzz"]
+    expect = [words.index(w) if w in words else -1 for w in query]
+    searched = [packed.positions(query, len(query)) for _ in range(40)]  # past _SEARCHED
+    assert "index" in packed.__dict__  # the dictionary was built after the searches
+    for got in (*searched, plain.positions(query, len(query))):
+        assert got.tolist() == expect
+    assert packed.words == words and packed.idf == plain.idf and len(packed) == len(words)
+    with pytest.raises(ValueError):
+        IdfTable(keys[::-1], values, 9.0)
+    empty = IdfTable(np.zeros(0, dtype="S1"), [], 9.0)
+    assert empty.positions(["cat"], 1).tolist() == [-1]
 
 
 @needs_data

@@ -50,6 +50,8 @@ class TreeEnsemble:
         roots: np.ndarray,
         depth: int,
         base: float = 0.0,
+        *,
+        breadth_first: bool = False,
     ) -> None:
         import numpy as np
 
@@ -61,15 +63,14 @@ class TreeEnsemble:
         self.roots = np.ascontiguousarray(roots, dtype=np.intp)
         self.depth = int(depth)
         self.base = float(base)
-        self._layout = self._breadth_first()
+        if not breadth_first:  # a model file stores the nodes renumbered already (start-up)
+            self._breadth_first()
 
-    def _breadth_first(self) -> tuple[np.ndarray, ...]:
-        """The nodes renumbered level by level, all trees together, with each node's two
-        children side by side: `first[k]` is node k's left child and `first[k] + 1` its right
-        one (a leaf's `first` is itself). A step is then one gather and an add, and the nodes
-        a level visits sit together in memory (the arrays outgrow the CPU cache).
-
-        Returns (first, feature, threshold, value, roots) in the new numbering."""
+    def _breadth_first(self) -> None:
+        """Renumber the nodes level by level, all trees together, with each node's two
+        children side by side (`right[k] == left[k] + 1`). A step of `predict` is then one
+        gather and an add, and the nodes a level visits sit together in memory (the arrays
+        outgrow the CPU cache). Renumbering nodes so numbered changes nothing."""
         import numpy as np
 
         leaf = self.left == np.arange(len(self.left))
@@ -82,14 +83,13 @@ class TreeEnsemble:
         order = np.concatenate(levels)  # new number -> old number
         new = np.empty(len(self.left), dtype=np.intp)
         new[order] = np.arange(len(order), dtype=np.intp)
-        first = np.where(leaf[order], np.arange(len(order)), new[self.left[order]])
-        return (
-            first,
-            self.feature[order],
-            self.threshold[order],
-            self.value[order],
-            new[self.roots],
-        )
+        own = np.arange(len(order), dtype=np.intp)
+        self.left = np.where(leaf[order], own, new[self.left[order]])
+        self.right = np.where(leaf[order], own, self.left + 1)
+        self.feature = self.feature[order]
+        self.threshold = self.threshold[order]
+        self.value = self.value[order]
+        self.roots = new[self.roots]
 
     @property
     def n_trees(self) -> int:
@@ -106,7 +106,14 @@ class TreeEnsemble:
         # Index into the flattened matrix: row offset + the node's feature.
         offsets = (np.arange(n, dtype=np.intp) * n_features)[:, None]
         flat = x.ravel()
-        first, feature, threshold, value, roots = self._layout
+        # A node's children are first[k] and first[k] + 1 (a leaf's first is itself).
+        first, feature, threshold, value, roots = (
+            self.left,
+            self.feature,
+            self.threshold,
+            self.value,
+            self.roots,
+        )
         # The first level compares whole columns (every row starts at the same roots).
         node = first.take(roots) + (x[:, feature[roots]] > threshold[roots])
         # ndarray.take, not np.take: the same gather without a Python-level wrapper per call.
@@ -150,10 +157,9 @@ class ModelFile:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the model as an .npz (deterministic bytes for the same model)."""
-        import io
-        import zipfile
-
         import numpy as np
+
+        from ..npzfile import write_npz
 
         words = sorted(self.idf.idf)
         meta = dict(self.meta)
@@ -178,16 +184,19 @@ class ModelFile:
         if self.prior is not None:
             p = self.prior
             phrasing = {
-                "prior_words": np.frombuffer("\n".join(p.words).encode("utf-8"), dtype=np.uint8),
+                "prior_words": _packed(p.words),
                 "prior_keys": p.keys.astype(p.dtype),  # int32 where the ids fit
                 "prior_values": p.values,
+                # Each idf word's and stopword's id in the prior, made once here rather than
+                # on a user's first story (start-up).
+                "prior_lexicon": p.word_ids(self.idf).astype(p.dtype),
             }
             meta["prior"] = {"base": p.base, "alpha": p.alpha, "min_count": p.min_count}
         arrays = {
             **self.trees.to_arrays(),
             **ranked,
             **phrasing,
-            "idf_words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+            "idf_keys": _packed(words),  # looked up in place (IdfTable)
             "idf_values": np.array([self.idf.idf[w] for w in words], dtype=np.float32),
             "meta": np.frombuffer(
                 json.dumps(
@@ -197,22 +206,15 @@ class ModelFile:
                         "depth": self.trees.depth,
                         "base": self.trees.base,
                         "idf_unknown": self.idf.unknown,
+                        "breadth_first": True,  # TreeEnsemble's node order, kept when loaded
                     },
                     sort_keys=True,
                 ).encode("utf-8"),
                 dtype=np.uint8,
             ),
         }
-        # A zip with fixed timestamps, so retraining the same model gives the same bytes.
-        # Stored, not deflated: 2.3 MB instead of 0.8, but read in 3 ms instead of 9 (start-up).
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
-            for name, arr in arrays.items():
-                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-                member = io.BytesIO()
-                np.lib.format.write_array(member, np.asarray(arr), allow_pickle=False)
-                zf.writestr(info, member.getvalue())
-        Path(path).write_bytes(buf.getvalue())
+        # Fixed bytes for the same model (retraining reproduces the file), read in place.
+        write_npz(path, arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ModelFile:
@@ -220,22 +222,21 @@ class ModelFile:
         import numpy as np
 
         from ..features import FEATURE_NAMES, IdfTable
+        from ..npzfile import read_npz
 
         try:
-            with np.load(path, allow_pickle=False) as z:
-                data = {k: z[k] for k in z.files}
-        except (OSError, ValueError) as exc:
+            data = read_npz(path)
+            meta = json.loads(data["meta"].tobytes().decode("utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"{path}: not a newsum model file ({exc})") from None
-        meta = json.loads(data["meta"].tobytes().decode("utf-8"))
         if meta.get("format") != FORMAT_VERSION:
             raise InputError(
                 f"{path}: model format {meta.get('format')}, expected {FORMAT_VERSION}"
             )
         if tuple(meta.get("features", ())) != FEATURE_NAMES:
             raise InputError(f"{path}: model was trained with other features than this newsum")
-        words = data["idf_words"].tobytes().decode("utf-8").split("\n")
         values = data["idf_values"].astype(np.float64)
-        idf = IdfTable(words if words != [""] else [], values, meta["idf_unknown"])
+        idf = IdfTable(_words(data, "idf_keys", "idf_words"), values, meta["idf_unknown"])
         trees = TreeEnsemble(
             data["feature"],
             data["threshold"],
@@ -245,8 +246,10 @@ class ModelFile:
             data["roots"],
             meta["depth"],
             meta["base"],
+            breadth_first=bool(meta.get("breadth_first")),
         )
-        return cls(trees, idf, meta, _load_ranker(path, data, meta), _load_prior(data, meta))
+        prior = _load_prior(data, meta, idf)
+        return cls(trees, idf, meta, _load_ranker(path, data, meta), prior)
 
     def features(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """The sentence features of `doc` (of its first `max_sentences` sentences), reusing
@@ -357,27 +360,57 @@ def _load_ranker(path: Any, data: dict[str, Any], meta: dict[str, Any]) -> Candi
     missing = [f"{p}_{k}" for p in ("cand", "gain") for k in keys if f"{p}_{k}" not in data]
     if missing:
         raise InputError(f"{path}: model file lacks the ranker's {', '.join(missing)} arrays")
-    trees = TreeEnsemble(*(data[f"cand_{k}"] for k in keys), info["depth"], info["base"])
-    gain = TreeEnsemble(*(data[f"gain_{k}"] for k in keys), info["gain_depth"], info["gain_base"])
+    ordered = bool(meta.get("breadth_first"))
+    trees = TreeEnsemble(
+        *(data[f"cand_{k}"] for k in keys), info["depth"], info["base"], breadth_first=ordered
+    )
+    gain = TreeEnsemble(
+        *(data[f"gain_{k}"] for k in keys),
+        info["gain_depth"],
+        info["gain_base"],
+        breadth_first=ordered,
+    )
     return CandidateRanker(trees, gain, int(info["top"]), tuple(int(m) for m in info["sizes"]))
 
 
-def _load_prior(data: dict[str, Any], meta: dict[str, Any]) -> BigramPrior | None:
+def _packed(words: list[str]) -> np.ndarray:
+    """Sorted words as a numpy array of UTF-8 byte strings, read in place and searched by
+    IdfTable (start-up: no 69k strings and dictionary to make)."""
+    import numpy as np
+
+    if words != sorted(set(words)) or any("\0" in w for w in words):
+        raise ValueError("a model file's words must be sorted, distinct and without NULs")
+    return np.array([w.encode("utf-8") for w in words], dtype=np.bytes_)
+
+
+def _words(data: dict[str, Any], name: str, legacy: str) -> np.ndarray | list[str]:
+    """The sorted words stored as `name` (byte strings), or in a file written before those,
+    as `legacy` (one UTF-8 string, newline-separated)."""
+    arr = data[name] if name in data else data[legacy]
+    if arr.dtype.kind == "S":
+        return arr
+    words = arr.tobytes().decode("utf-8").split("\n")
+    return words if words != [""] else []
+
+
+def _load_prior(data: dict[str, Any], meta: dict[str, Any], idf: IdfTable) -> BigramPrior | None:
     """The highlight bigram prior stored with `prior_` arrays, if the file has one."""
     from ..prior import BigramPrior
 
     info = meta.get("prior")
     if info is None:
         return None
-    words = data["prior_words"].tobytes().decode("utf-8").split("\n")
-    return BigramPrior(
-        words if words != [""] else [],
+    prior = BigramPrior(
+        _words(data, "prior_words", "prior_words"),
         data["prior_keys"],
         data["prior_values"],
         info["base"],
         info["alpha"],
         info["min_count"],
     )
+    if "prior_lexicon" in data:  # files written before it make the map on the first story
+        prior.use_word_ids(idf, data["prior_lexicon"])
+    return prior
 
 
 _MAX_SENTENCES = 500  # the `model` method's default cap on the sentences it scores
