@@ -21,7 +21,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterator
 from typing import IO, BinaryIO
@@ -228,6 +227,8 @@ class AtomicOutput:
 
     def __enter__(self) -> AtomicOutput:
         if self.path:
+            import tempfile  # here, not at the top: ~4 ms of start-up (random, shutil)
+
             self._target = output_target(self.path)
             try:
                 fd, self._tmp = tempfile.mkstemp(
@@ -269,6 +270,8 @@ class AtomicOutput:
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the whole new one."""
+    import tempfile
+
     target = output_target(path)
     fd, tmp = tempfile.mkstemp(prefix=".newsum-", dir=os.path.dirname(target))
     try:

@@ -8,7 +8,6 @@ page is decoded by its `<meta charset>` (else Windows-1252) when it is not UTF-8
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
@@ -16,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from . import files
 from .document import Document, Sentence
@@ -341,7 +340,12 @@ def _bounded_lines(path: str) -> Iterator[bytes | None]:
         with files.open_regular(path) as raw:
             gz = raw.read(2) == GZIP_MAGIC
             raw.seek(0)
-            yield from files.bounded_lines(gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw)
+            stream: IO[bytes] = raw
+            if gz:
+                import gzip  # only for a gzipped file (start-up)
+
+                stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            yield from files.bounded_lines(stream)
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
 
