@@ -147,3 +147,26 @@ def test_lowercased_story_keeps_its_headline_apart() -> None:
     assert low.lowercased and cased.title
     assert low.title == cased.title  # "Harbour town votes to keep its ferry after 40-year fight"
     assert [s.start for s in low.sentences] == [s.start for s in cased.sentences]
+
+
+def test_text_without_a_stop_before_a_letter_splits_the_same_way_without_abbreviations() -> None:
+    from newsum.truecase import _DOT_LETTER, _SPLIT, _SPLIT_UNDOTTED
+
+    texts = [
+        "the u.s. said so.",
+        "in the u.s at 3.5 p.m. ...",
+        "o'neill's dog ... and  the cat’s -- bbc.co.uk/news",
+        "é.é und straße. 2.b",
+        "a.b",
+        "x . y . z",
+        "he said. she said.",
+        "\u00b2.x and ¹ . 4a.b",
+        "",
+    ]
+    texts += [s.plain for s in newsum.read_document(SHIPPED_EXAMPLE.read_text()).sentences]
+    undotted = 0
+    for text in texts:
+        if _DOT_LETTER.search(text) is None:
+            undotted += 1
+            assert _SPLIT_UNDOTTED.split(text) == _SPLIT.split(text), text
+    assert undotted >= 5
