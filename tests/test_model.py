@@ -222,6 +222,21 @@ def test_bad_model_file_is_an_input_error(tmp_path: Path, content: bytes) -> Non
         ModelFile.load(bad)
 
 
+def test_a_damaged_model_file_is_an_input_error(tmp_path: Path) -> None:
+    data = bytearray(MODEL_PATH.read_bytes())
+    bad = tmp_path / "bad.npz"
+    for at in (len(data) // 3, len(data) // 2):  # a byte of some array's data
+        flipped = bytearray(data)
+        flipped[at] ^= 0x55
+        bad.write_bytes(bytes(flipped))
+        with pytest.raises(newsum.InputError, match="CRC"):
+            ModelFile.load(bad)
+    for cut in (30, 5000, len(data) // 2):  # arrays cut off
+        bad.write_bytes(bytes(data[:cut]))
+        with pytest.raises(newsum.InputError):
+            ModelFile.load(bad)
+
+
 def test_a_file_of_the_previous_layout_scores_the_same(tmp_path: Path) -> None:
     """Files written before the start-up work (words as one newline-joined string, trees in
     LightGBM's node order, no stored prior word ids) still load, and score the same."""

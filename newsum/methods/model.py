@@ -235,21 +235,25 @@ class ModelFile:
             )
         if tuple(meta.get("features", ())) != FEATURE_NAMES:
             raise InputError(f"{path}: model was trained with other features than this newsum")
-        values = data["idf_values"].astype(np.float64)
-        idf = IdfTable(_words(data, "idf_keys", "idf_words"), values, meta["idf_unknown"])
-        trees = TreeEnsemble(
-            data["feature"],
-            data["threshold"],
-            data["left"],
-            data["right"],
-            data["value"],
-            data["roots"],
-            meta["depth"],
-            meta["base"],
-            breadth_first=bool(meta.get("breadth_first")),
-        )
-        prior = _load_prior(data, meta, idf)
-        return cls(trees, idf, meta, _load_ranker(path, data, meta), prior)
+        try:
+            values = data["idf_values"].astype(np.float64)
+            idf = IdfTable(_words(data, "idf_keys", "idf_words"), values, meta["idf_unknown"])
+            trees = TreeEnsemble(
+                data["feature"],
+                data["threshold"],
+                data["left"],
+                data["right"],
+                data["value"],
+                data["roots"],
+                meta["depth"],
+                meta["base"],
+                breadth_first=bool(meta.get("breadth_first")),
+            )
+            prior = _load_prior(data, meta, idf)
+            ranker = _load_ranker(path, data, meta)
+        except (KeyError, ValueError) as exc:  # an array missing, or not what it should be
+            raise InputError(f"{path}: damaged newsum model file ({exc})") from None
+        return cls(trees, idf, meta, ranker, prior)
 
     def features(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """The sentence features of `doc` (of its first `max_sentences` sentences), reusing
