@@ -502,3 +502,49 @@ def test_progress_bar_on_a_terminal_only(tmp_path, big):
     assert res.stderr.startswith("newsum: 1,200 summaries -> o2.jsonl") and "\r" not in res.stderr
     res = batch(str(big), "o3.jsonl", *LEAD, "--quiet", cwd=tmp_path)
     assert res.returncode == 1 and res.stderr == ""
+
+
+@pytest.mark.parametrize("length", [{}, {"sentences": 2}, {"words": 40}, {"ratio": 0.2}])
+def test_a_chunk_summarized_together_gives_each_record_alone(stories, length):
+    from newsum.batch.sources import Chunk
+
+    lines = [json.dumps(s).encode() for s in stories[:60]]
+    lines[3] = b'{"id": "empty", "article": "  "}'
+    lines[9] = b"not json"
+    items = list(enumerate(lines, start=1))
+    job = {"method": default_method(), "length": length, "id_field": "id", "text_field": "article"}
+    got = process_chunk(Chunk(0, "jsonl", items, ""), job)
+    assert len(got) == len(lines)
+    for (lineno, line), out in zip(items, got, strict=True):
+        rec = json.loads(out[2:])
+        if lineno in (4, 10):
+            assert out.startswith(b"E ") and rec["line"] == lineno
+            continue
+        story = json.loads(line)
+        summary = summarize_document(read_document(story["article"]), default_method(), **length)
+        assert rec == {
+            "id": story["id"],
+            "summary": [s.text for s in summary.sentences],
+            "indices": summary.indices,
+            "method": default_method(),
+        }
+
+
+def test_a_bug_in_a_chunk_is_an_error_line_for_its_record_only(stories, monkeypatch):
+    from newsum.batch.sources import Chunk
+    from newsum.methods.lead import Lead
+
+    items = [(k + 1, json.dumps(s).encode()) for k, s in enumerate(stories[:5])]
+    real = Lead.score
+
+    def score(self, doc):
+        if doc.meta["id"] == stories[2]["id"]:
+            raise RuntimeError("boom")
+        return real(self, doc)
+
+    monkeypatch.setattr(Lead, "score", score)
+    job = {"method": "lead", "length": {}, "id_field": "id", "text_field": "article"}
+    got = [json.loads(line[2:]) for line in process_chunk(Chunk(0, "jsonl", items, ""), job)]
+    boom = "internal error: RuntimeError('boom')"
+    assert [r.get("error", "") for r in got] == ["", "", boom, "", ""]
+    assert [r["id"] for r in got] == [s["id"] for s in stories[:5]]

@@ -2,8 +2,8 @@
 
 Pure apart from a per-process cache of method instances; engines pickle it by reference (spawned
 processes, Dask workers), so it stays a module-level function. Every record goes through
-`readers.load_document` (the reader of every front end) and `summarize_document`; nothing here
-reads formats, splits or selects.
+`readers.load_document` (the reader of every front end) and `summarize_many` (or, for the llm
+method, `summarize_document`); nothing here reads formats, splits or selects.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..document import Document
+from ..document import Document, Summary
 from ..errors import InputError, NewsumError
 from ..files import too_long
 from ..readers import load_document, parse_record, record_id
@@ -112,9 +112,10 @@ def process_chunk(chunk: Chunk, job: dict[str, Any]) -> list[bytes]:
 
     `job` holds "method", "length" (summarize_document's length settings), "id_field" and
     "text_field". A record that cannot be read or summarized becomes an error line; the chunk
-    goes on.
+    goes on. An extractive method summarizes the chunk's readable records together
+    (`summarize_many`: the model's trees and ranker run over many stories at once).
     """
-    from ..summarizer import summarize_document
+    from ..summarizer import summarize_document, summarize_many
 
     method = _method(job["method"], job.get("params"))
 
@@ -130,19 +131,47 @@ def process_chunk(chunk: Chunk, job: dict[str, Any]) -> list[bytes]:
         except Exception as exc:  # a bug must not stop a million-record run: report, go on
             info = info or _origin(chunk.kind, item)
             return _line(b"E ", {**info, "error": f"internal error: {exc!r}"})
-        record = {
-            "id": info["id"],
-            "summary": [s.text for s in summary.sentences],
-            "indices": summary.indices,
-            "method": summary.method,
-        }
-        if method.abstractive:  # each highlight with its sources and check verdict
-            record["highlights"] = [s.to_dict() for s in summary.sentences]
-        return _line(b"R ", record)
+        return _result(info, summary, method.abstractive)
 
     if method.abstractive:  # waits on a server: at most `concurrency` requests at once
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=job.get("concurrency") or 1) as pool:
             return list(pool.map(one, chunk.items))
-    return [one(item) for item in chunk.items]
+    read: list[tuple[dict[str, Any], Document] | bytes] = []
+    for item in chunk.items:
+        try:
+            read.append(_read_item(chunk.kind, item, job))
+        except _RecordError as exc:
+            read.append(_line(b"E ", {**exc.info, "error": exc.reason}))
+        except Exception:  # a bug: the one-record path below reports it for its record
+            return [one(item) for item in chunk.items]
+    docs = [r[1] for r in read if isinstance(r, tuple)]
+    try:
+        summaries = iter(summarize_many(docs, method, errors="return", **job["length"]))
+    except Exception:  # a bug in some story: one record at a time finds and reports it
+        return [one(item) for item in chunk.items]
+    out = []
+    for r in read:
+        if isinstance(r, bytes):
+            out.append(r)
+            continue
+        summary = next(summaries)
+        if isinstance(summary, InputError):
+            out.append(_line(b"E ", {**r[0], "error": str(summary)}))
+        else:
+            out.append(_result(r[0], summary, False))
+    return out
+
+
+def _result(info: dict[str, Any], summary: Summary, abstractive: bool) -> bytes:
+    """The output line of a summarized record."""
+    record = {
+        "id": info["id"],
+        "summary": [s.text for s in summary.sentences],
+        "indices": summary.indices,
+        "method": summary.method,
+    }
+    if abstractive:  # each highlight with its sources and check verdict
+        record["highlights"] = [s.to_dict() for s in summary.sentences]
+    return _line(b"R ", record)
