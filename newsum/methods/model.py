@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -270,26 +271,55 @@ class ModelFile:
 
     def choose(self, doc: Document, scores: Any, size: int) -> list[int] | None:
         """The ranker's best summary of at most `size` sentences; None without a ranker."""
+        return self.choose_many([doc], [scores], [size])[0]
+
+    def choose_many(
+        self, docs: Sequence[Document], scores: Sequence[Any], sizes: Sequence[int]
+    ) -> list[list[int] | None]:
+        """`choose` for several stories, the ranker's trees run once over all of them."""
         if self.ranker is None:
-            return None
+            return [None] * len(docs)
         import numpy as np
 
+        feats, asked = [], []
+        for b, (doc, story_scores) in enumerate(zip(docs, scores, strict=True)):
+            x = self.features(doc, self._cap(doc))
+            if len(x) < len(doc.sentences):
+                # Features cover the first `cap` sentences only: fine for this model's own
+                # scores (it ranks the rest lower), not for other scores that favour a later
+                # sentence.
+                top = np.argsort(-np.asarray(story_scores, dtype=np.float64), kind="stable")
+                if top[: self.ranker.top].max() >= len(x):
+                    continue
+            feats.append(x)
+            asked.append(b)
+        chosen: list[list[int] | None] = [None] * len(docs)
+        if not asked:
+            return chosen
+        starts = np.cumsum([0] + [len(x) for x in feats[:-1]])
+        x = feats[0] if len(feats) == 1 else np.concatenate(feats)
+        picks = self.ranker.choose_many(
+            [docs[b] for b in asked],
+            [scores[b] for b in asked],
+            x,
+            starts,
+            self.idf,
+            [sizes[b] for b in asked],
+        )
+        for b, pick in zip(asked, picks, strict=True):
+            chosen[b] = pick
+        return chosen
+
+    def _cap(self, doc: Document) -> int | None:
+        """The sentence cap `doc` was scored with in this thread (the default if not known)."""
         last = self._last
-        batch = getattr(last, "batch", None) or {}
         if getattr(last, "doc", None) is doc:
-            cap = last.cap
-        elif id(doc) in batch and batch[id(doc)][0] is doc:
-            cap = batch[id(doc)][1]
-        else:
-            cap = _MAX_SENTENCES
-        x = self.features(doc, cap)
-        if len(x) < len(doc.sentences):
-            # Features cover the first `cap` sentences only: fine for this model's own scores
-            # (it ranks the rest lower), not for other scores that favour a later sentence.
-            top = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
-            if top[: self.ranker.top].max() >= len(x):
-                return None
-        return self.ranker.choose(doc, scores, x, self.idf, size)
+            return last.cap
+        batch = getattr(last, "batch", None) or {}
+        hit = batch.get(id(doc))
+        if hit is not None and hit[0] is doc:
+            return hit[1]
+        return _MAX_SENTENCES
 
     def score(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """One score per sentence; past `max_sentences`, lower than any scored one."""
