@@ -158,8 +158,9 @@ def _row_sums(a: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     0, so a row's first item must be a 0 for the two to agree bit for bit."""
     import numpy as np
 
-    starts = np.arange(len(a), dtype=np.intp) * a.shape[1]
-    return np.add.reduceat(a.reshape(-1), np.stack([starts, starts + lengths], axis=1).ravel())[::2]
+    edges = np.arange(0, a.size, a.shape[1], dtype=np.intp).repeat(2)
+    edges[1::2] += lengths
+    return np.add.reduceat(a.reshape(-1), edges)[::2]
 
 
 @dataclass(frozen=True)
@@ -222,11 +223,8 @@ def candidates_of(
 
     nb = len(docs)
     n = np.array([len(d.sentences) for d in docs], dtype=np.intp)
-    total = int(n.sum())
-    if total == 0:
-        none = np.zeros((0, N_CANDIDATE_FEATURES))
-        empty = np.zeros(0, dtype=np.intp)
-        return Candidates([empty] * nb, np.zeros((0, 3), np.intp), [0] * (nb + 1), none)
+    if nb == 0 or not n.all():
+        return _without_empty(docs, scores, sent_x, starts, idf, gain, top, sizes, most)
     sets, set_size, set_last, set_pairs = _template(top, sizes)
     rows_a_story = len(sets)
     slots = top + 1  # a story's slots in the padded tables: `top` sentences, then "none"
@@ -244,8 +242,7 @@ def candidates_of(
     s_all = np.concatenate(scores, dtype=np.float64)
     order = np.lexsort((-s_all, np.repeat(np.arange(nb), n)))
     rank = np.arange(top)
-    pick = first[:-1, None] + np.minimum(rank, np.maximum(k - 1, 0)[:, None])
-    np.minimum(pick, total - 1, out=pick)  # (a story without sentences has no candidates)
+    pick = first[:-1, None] + np.minimum(rank, (k - 1)[:, None])
     at_top = order[pick]  # (story, slot): positions among all the stories' sentences
     top_pad = at_top - first[:-1, None]  # and in the story
 
@@ -263,7 +260,7 @@ def candidates_of(
     tops = []
     for b, (doc, kb, row) in enumerate(zip(docs, kl, top_pad.tolist(), strict=True)):
         tops.append(top_pad[b, :kb])
-        toks = [doc.sentences[i].tokens for i in row] if kb else [()] * top
+        toks = [doc.sentences[i].tokens for i in row]
         n_words.extend(map(len, toks))
         top_words = [_content(t) for t in toks[:kb]]
         vocab = {w: j for j, w in enumerate(dict.fromkeys(chain.from_iterable(top_words)))}
@@ -308,26 +305,25 @@ def candidates_of(
     norm = np.sqrt(diag)
     safe = np.where(norm > 0, norm, 1.0)
     cosine = gram / safe[:, :, None] / safe[:, None, :]
-    over = np.zeros(nb * slots * slots)
-    over[cells + mirror] = overlap + overlap
-    pair = np.stack([over.reshape(nb, slots, slots), cosine, gram], axis=-1).reshape(-1, 3)
+    pair = np.zeros((nb * slots * slots, 3))
+    pair[cells + mirror, 0] = overlap + overlap
+    pair[:, 1] = cosine.reshape(-1)
+    pair[:, 2] = gram.reshape(-1)
 
     # Per-sentence values in (story, slot) tables, with the "no sentence" slot: 0 for sums,
     # -inf/+inf so that it never wins a max/min. One fancy-indexing step gathers every
     # candidate's members.
-    rows = np.clip(np.asarray(starts, dtype=np.intp)[:, None] + top_pad, 0, len(sent_x) - 1)
+    rows = np.asarray(starts, dtype=np.intp)[:, None] + top_pad
     top_x = sent_x[rows].reshape(nb * top, -1)
-    g = np.zeros((nb, top))
-    real = rank < k[:, None]
-    g[real] = gain(rows[real])
+    g = gain(rows.ravel())
     s = s_all[at_top].ravel()
     words = np.array(n_words, dtype=np.float64)
     pos = top_pad.ravel().astype(np.float64)
-    rank_f = np.tile(rank.astype(np.float64), nb)
-    g = g.ravel()
-    member = top_x[:, _MEMBER_COLUMNS]
+    rank_f = rank.astype(np.float64)[None, :].repeat(nb, axis=0).ravel()
+    member = top_x[:, _MEMBER_COLUMNS].reshape(nb, top, -1)
+    # (np.array of the columns, then transposed: fewer calls than np.column_stack)
     per = np.zeros((nb, slots, 11 + _N_MEMBER))
-    per[:, :top] = np.column_stack(
+    per[:, :top, :11] = np.array(
         [
             np.ones(nb * top),
             s,
@@ -340,11 +336,12 @@ def candidates_of(
             pos == 0,
             top_x[:, _SIM_CENTROID] * norm[:, :top].ravel(),
             g,
-            member,
         ]
-    ).reshape(nb, top, -1)
+    ).T.reshape(nb, top, 11)
+    per[:, :top, 11:] = member
     extreme = np.empty((nb, slots, 5 + _N_MEMBER))
-    extreme[:, :top] = np.column_stack([s, words, pos, rank_f, g, member]).reshape(nb, top, -1)
+    extreme[:, :top, :5] = np.array([s, words, pos, rank_f, g]).T.reshape(nb, top, 5)
+    extreme[:, :top, 5:] = member
     lo, hi = extreme[:, :, :5].copy(), extreme
     lo[:, top] = np.inf
     hi[:, top] = -np.inf
@@ -366,34 +363,72 @@ def candidates_of(
     mass_sum = mass[members].sum(axis=1)
     size, score_sum = sums[:, 0], sums[:, 1]
     worth = score_sum - 0.3 * sums[:, 5] - 3.0 * pair_sum[:, 0]
-
-    def gap(values: np.ndarray) -> np.ndarray:
-        """Each value minus the best of its story's candidates."""
-        values = values.reshape(nb, rows_a_story)
-        best = np.where(valid, values, -np.inf).max(axis=1, keepdims=True)
-        return (values - best).ravel()
-
-    head = sent_x[np.minimum(starts, len(sent_x) - 1)][:, [_N_SENTENCES, _DOC_TOKENS]]
-    head = np.repeat(head, rows_a_story, axis=0)
-    derived = np.column_stack(
+    # score_sum, coverage and worth less the best of the story's own candidates
+    best = np.array([score_sum, coverage, worth]).reshape(3, nb, rows_a_story)
+    gaps = (best - np.where(valid, best, -np.inf).max(axis=2, keepdims=True)).reshape(3, -1)
+    head = sent_x[starts][:, [_N_SENTENCES, _DOC_TOKENS]]
+    head = head.repeat(rows_a_story, axis=0)
+    derived = np.array(
         [
-            gap(score_sum),
+            gaps[0],
             sums[:, 6] / size,
             maxs[:, 2] - mins[:, 2],
             coverage,
-            gap(coverage),
+            gaps[1],
             union / np.where(mass_sum > 0, mass_sum, 1.0),
             union,
             worth,
-            gap(worth),
-            head,
-            np.repeat(k.astype(np.float64), rows_a_story),
+            gaps[2],
+            head[:, 0],
+            head[:, 1],
+            k.astype(np.float64).repeat(rows_a_story),
         ]
-    )
+    ).T
     # Blocks side by side, then one gather into CANDIDATE_FEATURES order (the story's rows).
     x = np.concatenate([sums, mins, maxs, pair_sum, pair_max, derived], axis=1)
     keep = valid.ravel()
     return Candidates(tops, sets[valid.nonzero()[1]], bounds, x[keep][:, _ORDER])
+
+
+def _without_empty(
+    docs: Sequence[Document],
+    scores: Sequence[Any],
+    sent_x: np.ndarray,
+    starts: Sequence[int],
+    idf: IdfTable,
+    gain: Callable[[np.ndarray], np.ndarray],
+    top: int,
+    sizes: tuple[int, ...],
+    most: Sequence[int] | None,
+) -> Candidates:
+    """`candidates_of` where some stories have no sentence (and so no candidate)."""
+    import numpy as np
+
+    some = [b for b, doc in enumerate(docs) if doc.sentences]
+    if some:
+        found = candidates_of(
+            [docs[b] for b in some],
+            [scores[b] for b in some],
+            sent_x,
+            [starts[b] for b in some],
+            idf,
+            gain,
+            top,
+            sizes,
+            None if most is None else [most[b] for b in some],
+        )
+    else:
+        none = np.zeros((0, N_CANDIDATE_FEATURES))
+        found = Candidates([], np.zeros((0, 3), np.intp), [0], none)
+    tops, bounds, j = [], [0], 0
+    for doc in docs:
+        if doc.sentences:
+            tops.append(found.top[j])
+            j += 1
+        else:
+            tops.append(np.zeros(0, dtype=np.intp))
+        bounds.append(found.bounds[j])
+    return Candidates(tops, found.sets, bounds, found.x)
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,13 @@ def test_a_batch_of_stories_gets_what_each_story_gets_alone() -> None:
         sets = candidate_sets(len(top), sizes)
         assert batch.sets[rows].tolist() == np.where(sets < len(top), sets, TOP).tolist()
     assert [batch.bounds[b + 1] - batch.bounds[b] for b in (0, 1, 3, 4, 5)] == [0, 1, 35, 15, 20]
+    # A story without sentences (a Document made by hand) has no candidates and changes none.
+    empty = newsum.Document(docs[3].text, [], docs[3].kind, docs[3].lowercased)
+    both = candidates_of(
+        [empty, docs[3]], [[], scores[3]], xs[3], [0, 0], model.idf, lambda r: xs[3][r, col] / 10
+    )
+    assert both.bounds == [0, 0, 35] and len(both.top[0]) == 0
+    assert both.x.tobytes() == batch.x[batch.bounds[3] : batch.bounds[4]].tobytes()
     # The shipped ranker's choice for the whole batch is its choice for each story.
     ranker = model.ranker
     sizes = [min(m, len(d.sentences)) for m, d in zip(most, docs, strict=True)]
