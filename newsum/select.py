@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -192,13 +192,12 @@ def _select(
 ) -> list[int]:
     """`select` for one story whose arguments are checked, given what the ranker chose."""
     limit = budget_sentences(len(doc.sentences), sentences, ratio)
-    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     if isinstance(selection, Combination):
         if chosen is None:
+            ranked = _by_score(range(len(scores)), scores)
             chosen = _combination(doc, scores, ranked, limit, words, redundancy, selection)
-        if order == "score":
-            return sorted(chosen, key=lambda i: (-scores[i], i))
-        return sorted(chosen)
+        return _by_score(chosen, scores) if order == "score" else sorted(chosen)
+    ranked = _by_score(range(len(scores)), scores)
     chosen = []
     seen: set[tuple[str, str, str]] = set()
     used_words = 0
@@ -219,6 +218,11 @@ def _select(
         if words is not None:
             used_words += length
     return chosen if order == "score" else sorted(chosen)
+
+
+def _by_score(indices: Iterable[int], scores: Sequence[float]) -> list[int]:
+    """`indices` by descending score, ties: the earlier sentence first."""
+    return sorted(indices, key=lambda i: (-scores[i], i))
 
 
 def _ranked(
