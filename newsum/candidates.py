@@ -139,6 +139,8 @@ def _template(top: int, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     size = (sets < top).sum(axis=1)
     last = np.where(sets < top, sets, -1).max(axis=1)
     pairs = sets[:, [0, 0, 1]] * (top + 1) + sets[:, [1, 2, 2]]
+    for shared in (size, last, pairs):  # cached: read-only
+        shared.setflags(write=False)
     return sets, size, last, pairs
 
 
