@@ -264,24 +264,27 @@ def candidates_of(
         tops.append(top_pad[b, :kb])
         toks = [doc.sentences[i].tokens for i in row]
         n_words.extend(map(len, toks))
-        top_words = [_content(t) for t in toks[:kb]]
-        vocab = {w: j for j, w in enumerate(dict.fromkeys(chain.from_iterable(top_words)))}
-        columns.extend(vocab[w] for words in top_words for w in words)
+        toks = toks[:kb]
+        top_words = [_content(t) for t in toks]
+        vocab = dict.fromkeys(chain.from_iterable(top_words))
+        vocab = dict(zip(vocab, range(len(vocab)), strict=True))
+        columns.extend(map(vocab.__getitem__, chain.from_iterable(top_words)))
         row_words.extend(map(len, top_words))
         row_words.extend([0] * (slots - kb))
         vocab_words.extend(vocab)
         v_list.append(len(vocab))
-        grams = [set(zip(t, t[1:], strict=False)) for t in toks[:kb]]
+        grams = [set(zip(t, t[1:], strict=False)) for t in toks]
+        sizes_of = [len(g) for g in grams]
         pairs, upper, lower = _pair_cells(kb, top)
         at = b * slots * slots
-        cells.extend(at + c for c in upper)
-        mirror.extend(at + c for c in lower)
-        overlap.extend(
-            len(grams[a] & grams[c]) / min(len(grams[a]), len(grams[c]))
-            if grams[a] and grams[c]
+        cells += [at + c for c in upper]
+        mirror += [at + c for c in lower]
+        overlap += [
+            len(grams[a] & grams[c]) / min(sizes_of[a], sizes_of[c])
+            if sizes_of[a] and sizes_of[c]
             else 0.0
             for a, c in pairs
-        )
+        ]
 
     # The top sentences' tf-idf vectors (as newsum.features does) as a (story, slot, column)
     # array: column 0 stays 0 (see _row_sums), a story's words are columns 1 to v.
@@ -467,14 +470,21 @@ class CandidateRanker:
 
         found = candidates_of(docs, scores, sent_x, starts, idf, gain, self.top, self.sizes, sizes)
         value = self.trees.predict(found.x)
+        # Each story's best candidate, the first of equals (as np.argmax), for all at once.
+        bounds = np.array(found.bounds)
+        counts = np.diff(bounds)
+        starts = bounds[:-1][counts > 0]
+        hits = np.flatnonzero(
+            value == np.maximum.reduceat(value, starts).repeat(counts[counts > 0])
+        )
+        best = iter(found.sets[hits[np.searchsorted(hits, starts)]].tolist())
         chosen = []
-        for b, (top_idx, size) in enumerate(zip(found.top, sizes, strict=True)):
-            a, e = found.bounds[b], found.bounds[b + 1]
-            if a == e:
-                chosen.append([int(i) for i in top_idx[:size]])
-                continue
-            best = found.sets[a + int(np.argmax(value[a:e]))]
-            chosen.append(sorted(int(top_idx[j]) for j in best if j < self.top))
+        for top_idx, size, count in zip(found.top, sizes, counts.tolist(), strict=True):
+            top_list = top_idx.tolist()
+            if count == 0:
+                chosen.append(top_list[:size])
+            else:
+                chosen.append(sorted(top_list[j] for j in next(best) if j < self.top))
         return chosen
 
 
