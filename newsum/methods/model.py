@@ -296,8 +296,13 @@ class ModelFile:
         chosen: list[list[int] | None] = [None] * len(docs)
         if not asked:
             return chosen
-        starts = np.cumsum([0] + [len(x) for x in feats[:-1]])
-        x = feats[0] if len(feats) == 1 else np.concatenate(feats)
+        batch = getattr(self._last, "batch", None) or {}
+        hits = [batch.get(id(docs[b])) for b in asked]
+        if all(hit is not None and hit[2] is x for hit, x in zip(hits, feats, strict=True)):
+            x, starts = self._last.stacked, [hit[3] for hit in hits]  # score_many's matrix
+        else:
+            starts = np.cumsum([0] + [len(x) for x in feats[:-1]])
+            x = feats[0] if len(feats) == 1 else np.concatenate(feats)
         picks = self.ranker.choose_many(
             [docs[b] for b in asked],
             [scores[b] for b in asked],
@@ -348,20 +353,26 @@ class ModelFile:
         ]
         if not heads:
             return []
-        # The trees run over a few hundred rows at a time: fewer numpy calls than one story at
-        # a time, and arrays small enough to stay in cache (larger stacks are slower again).
         feats = [document_features(h, self.idf, self.prior) for h in heads]
-        # Kept for the ranker, which needs each story's features right after (see features()).
-        self._last.batch = {id(d): (d, max_sentences, f) for d, f in zip(docs, feats, strict=True)}
-        parts, group, size = [], [], 0
-        for f in feats:
-            group.append(f)
-            size += len(f)
-            if size >= 400:
-                parts.append(self.trees.predict(np.vstack(group)))
-                group, size = [], 0
-        if group:
-            parts.append(self.trees.predict(np.vstack(group)))
+        x = np.concatenate(feats)
+        ends = np.cumsum([len(f) for f in feats]).tolist()
+        starts = [0, *ends[:-1]]
+        # Kept for the ranker, which needs each story's features right after (see features()):
+        # rows of one matrix, which the ranker then reads without a copy (choose_many).
+        self._last.stacked = x
+        self._last.batch = {
+            id(d): (d, max_sentences, x[a:e], a) for d, a, e in zip(docs, starts, ends, strict=True)
+        }
+        # The trees run over a few hundred rows (whole stories) at a time: fewer numpy calls
+        # than one story at a time, and arrays small enough to stay in cache (larger stacks
+        # are slower again).
+        parts, a = [], 0
+        for e in ends:
+            if e - a >= 400:
+                parts.append(self.trees.predict(x[a:e]))
+                a = e
+        if a < len(x) or not parts:
+            parts.append(self.trees.predict(x[a:]))
         rows = np.concatenate(parts)
         cuts = np.cumsum([len(h.sentences) for h in heads])[:-1]
         out = []
