@@ -11,6 +11,7 @@ import json
 import os
 import threading
 from collections.abc import Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -301,7 +302,7 @@ class ModelFile:
         if all(hit is not None and hit[2] is x for hit, x in zip(hits, feats, strict=True)):
             x, starts = self._last.stacked, [hit[3] for hit in hits]  # score_many's matrix
         else:
-            starts = np.cumsum([0] + [len(x) for x in feats[:-1]])
+            starts = list(accumulate((len(x) for x in feats[:-1]), initial=0))
             x = feats[0] if len(feats) == 1 else np.concatenate(feats)
         picks = self.ranker.choose_many(
             [docs[b] for b in asked],
