@@ -3,9 +3,11 @@
 Parts, per story (CPU ms, best of 3 passes over the same stories): reading; reading with every
 sentence's display text and tokens (the features need them); the per-sentence feature rows;
 all sentence features, and all but the bigram prior's three columns; the sentence trees; the
-candidate ranker's choice; `newsum.summarize` end to end. The parts measured alone add up to
-less than the end-to-end time: run one after the other, each evicts the others' data from the
-CPU cache.
+candidate ranker's choice, one story a call (as `summarize`) and 64 stories a call (as
+`summarize_many`: `CandidateRanker.choose_many`, the stories' feature matrices stacked in the
+timed part as `ModelFile.choose_many` stacks them); `newsum.summarize` end to end. The parts
+measured alone add up to less than the end-to-end time: run one after the other, each evicts
+the others' data from the CPU cache.
 
     python benchmarks/bench_model_parts.py [--data FILE.jsonl.gz] [--limit 500]
 """
@@ -21,6 +23,8 @@ from bench_methods import DEFAULT_DATA, load
 import newsum
 from newsum.features import _sentence_row, document_features
 from newsum.methods.model import MODEL_PATH, ModelFile
+
+BATCH = 64  # stories a call for the batched ranker (newsum.summarizer.BATCH)
 
 
 def per_story(fn: Callable[[], object], n: int) -> float:
@@ -47,6 +51,22 @@ def main() -> None:
     xs = [document_features(d, model.idf, model.prior) for d in docs]
     scores = [model.trees.predict(x) for x in xs]
     method = newsum.get_method("model")
+
+    def ranker_batches() -> None:
+        import numpy as np
+
+        for a in range(0, n, BATCH):
+            feats = xs[a : a + BATCH]
+            starts = np.cumsum([0] + [len(x) for x in feats[:-1]])
+            model.ranker.choose_many(
+                docs[a : a + BATCH],
+                scores[a : a + BATCH],
+                np.concatenate(feats),
+                starts,
+                model.idf,
+                [3] * len(feats),
+            )
+
     parts: dict[str, Callable[[], object]] = {
         "read": lambda: [newsum.read_document(a) for a in arts],
         "read + display text and tokens": lambda: [
@@ -62,10 +82,11 @@ def main() -> None:
             document_features(d, model.idf) for d in docs
         ],
         f"sentence trees ({model.trees.n_trees})": lambda: [model.trees.predict(x) for x in xs],
-        "candidate ranker (choose)": lambda: [
+        "candidate ranker, one story a call (choose)": lambda: [
             model.ranker.choose(d, s, x, model.idf, 3)
             for d, s, x in zip(docs, scores, xs, strict=True)
         ],
+        f"candidate ranker, {BATCH} stories a call (choose_many)": ranker_batches,
         "newsum.summarize, end to end": lambda: [newsum.summarize(a, method=method) for a in arts],
     }
     print(f"{n} stories from {args.data}, CPU ms a story (best of 3)")

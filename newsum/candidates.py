@@ -6,13 +6,15 @@ candidates), each candidate gets features of the set as a whole (sentence scores
 positions, pairwise overlap, how much of the story's content it covers, the members' predicted
 ROUGE-2 from the `gain` trees, ...), and a second tree ensemble, trained with LambdaRank against
 the candidates' ROUGE (`newsum train`), picks the best.
-Everything is numpy arrays over the few top sentences: a few hundred microseconds a story.
+Everything is numpy arrays over the top sentences of a batch of stories (`candidates_of`;
+`summarize_many` sends 64 at a time, `summarize` one): about 0.3 ms a story in batches, 0.5 ms
+alone, most of it per-story Python (words, bigrams) and the two tree ensembles.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, combinations
@@ -111,13 +113,6 @@ _BLOCK_NAMES = (
 _ORDER = [_BLOCK_NAMES.index(name) for name in CANDIDATE_FEATURES]
 
 
-@lru_cache(maxsize=16)
-def _upper(k: int) -> tuple[Any, Any]:
-    import numpy as np
-
-    return np.triu_indices(k, 1)
-
-
 @lru_cache(maxsize=64)
 def candidate_sets(k: int, sizes: tuple[int, ...] = SIZES) -> np.ndarray:
     """Every subset of `sizes` sentences of range(k) as rows of 3 slots, padded with k.
@@ -133,6 +128,57 @@ def candidate_sets(k: int, sizes: tuple[int, ...] = SIZES) -> np.ndarray:
 
 def _content(tokens: tuple[str, ...]) -> list[str]:
     return [t for t in tokens if t not in STOPWORDS and not t[0].isdigit()]
+
+
+@lru_cache(maxsize=16)
+def _template(top: int, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """The candidate rows of a story with `top` or more sentences (candidate_sets(top, sizes),
+    slot `top` = no sentence), each row's size and highest slot (to drop the rows a shorter
+    story or a smaller budget lacks), and its 3 pairs of slots as (top+1) x (top+1) cells."""
+    import numpy as np
+
+    sets = candidate_sets(top, sizes)
+    size = (sets < top).sum(axis=1)
+    last = np.where(sets < top, sets, -1).max(axis=1)
+    pairs = sets[:, [0, 0, 1]] * (top + 1) + sets[:, [1, 2, 2]]
+    for shared in (size, last, pairs):  # cached: read-only
+        shared.setflags(write=False)
+    return sets, size, last, pairs
+
+
+@lru_cache(maxsize=16)
+def _pair_cells(k: int, top: int) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The pairs a < b of range(k) in row-major order (as np.triu_indices), and the cells of
+    (a, b) and of (b, a) in a flattened (top+1) x (top+1) table."""
+    pairs = list(combinations(range(k), 2))
+    return pairs, [a * (top + 1) + b for a, b in pairs], [b * (top + 1) + a for a, b in pairs]
+
+
+def _row_sums(a: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`a[i, :lengths[i]].sum()` for each row i (lengths < a.shape[1]) in one call.
+
+    np.add.reduceat over [start, end) pairs: it starts each sum from the segment's first
+    item and adds the rest as ndarray.sum adds a whole row (pairwise). ndarray.sum starts from
+    0, so a row's first item must be a 0 for the two to agree bit for bit."""
+    import numpy as np
+
+    edges = np.arange(0, a.size, a.shape[1], dtype=np.intp).repeat(2)
+    edges[1::2] += lengths
+    return np.add.reduceat(a.reshape(-1), edges)[::2]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The candidate summaries of several stories, one story after the other.
+
+    Story b's best-scored sentences are `top[b]` (indices, best first); its candidates are rows
+    `bounds[b]:bounds[b + 1]` of `sets` (slots into `top[b]`; the `top` argument of
+    `candidates_of` = no sentence) and of the feature matrix `x` (CANDIDATE_FEATURES order)."""
+
+    top: list[np.ndarray]
+    sets: np.ndarray
+    bounds: list[int]
+    x: np.ndarray
 
 
 def candidate_features(
@@ -151,117 +197,245 @@ def candidate_features(
     sentences `idx` (the ranker's gain trees; out-of-fold values in training).
 
     Candidate c is made of `top_idx[sets[c]]` (slot value k = no sentence); the matrix has one
-    row per row of `candidate_sets(k, sizes)`, columns in `CANDIDATE_FEATURES` order."""
+    row per row of `candidate_sets(k, sizes)`, columns in `CANDIDATE_FEATURES` order.
+    (`candidates_of` for a batch of one story.)"""
+    found = candidates_of([doc], [scores], sent_x, [0], idf, gain, top, sizes)
+    return found.top[0], found.x
+
+
+def candidates_of(
+    docs: Sequence[Document],
+    scores: Sequence[Any],
+    sent_x: np.ndarray,
+    starts: Sequence[int],
+    idf: IdfTable,
+    gain: Callable[[np.ndarray], np.ndarray],
+    top: int = TOP,
+    sizes: tuple[int, ...] = SIZES,
+    most: Sequence[int] | None = None,
+) -> Candidates:
+    """`candidate_features` of several stories with numpy calls over all of them at once (a
+    story's few candidates cost per-call overhead more than arithmetic).
+
+    Story b's sentence features are the rows of `sent_x` from `starts[b]` on; `gain(rows)`
+    gets rows of `sent_x` (every story's top sentences in one call); story b's candidates
+    have at most `most[b]` sentences (default: any of `sizes`). Every value comes from the same
+    floating-point operations in the same order as for the story alone: tables padded to
+    `top` sentences a story, sums over a story's words over exactly its words (`_row_sums`),
+    and each story's Gram matrix from its own matrix product."""
     import numpy as np
 
-    sents = doc.sentences
-    n = len(sents)
-    scores = np.asarray(scores, dtype=np.float64)
-    order = np.argsort(-scores, kind="stable")  # ties: the earlier sentence first
-    k = min(top, n)
-    top_idx = order[:k]
-    sets = candidate_sets(k, sizes)
-    m = len(sets)
-    if m == 0:
-        return top_idx, np.zeros((0, N_CANDIDATE_FEATURES))
+    nb = len(docs)
+    n = np.array([len(d.sentences) for d in docs], dtype=np.intp)
+    if nb == 0 or not n.all():
+        return _without_empty(docs, scores, sent_x, starts, idf, gain, top, sizes, most)
+    sets, set_size, set_last, set_pairs = _template(top, sizes)
+    rows_a_story = len(sets)
+    slots = top + 1  # a story's slots in the padded tables: `top` sentences, then "none"
+    k = np.minimum(n, top)
+    kl = k.tolist()
+    valid = set_last < k[:, None]  # (story, template row): the story's own candidate rows
+    if most is not None:
+        valid &= set_size <= np.asarray(most)[:, None]
+    bounds = [0, *np.cumsum(valid.sum(axis=1)).tolist()]
 
-    # The top sentences' content words as a small dense tf-idf matrix (as newsum.features does).
-    top_words = [_content(sents[i].tokens) for i in top_idx]
-    vocab = {w: j for j, w in enumerate(dict.fromkeys(chain.from_iterable(top_words)))}
-    weight = idf.values[idf.positions(vocab, len(vocab))]
-    v = max(len(vocab), 1)
-    flat = [r * v + vocab[w] for r, words in enumerate(top_words) for w in words]
-    counts = np.bincount(flat, minlength=k * v).reshape(k, v)[:, : len(vocab)].astype(np.float64)
-    vecs = counts * weight
-    gram = vecs @ vecs.T
-    norm = np.sqrt(np.diag(gram))
-    safe = np.where(norm > 0, norm, 1.0)
-    cosine = gram / safe[:, None] / safe[None, :]
-    # vec_i . story / |story| from the sentence features' cosine to the story centroid.
-    to_story = sent_x[top_idx, _SIM_CENTROID] * norm
-    present = (counts > 0) * weight  # idf of each distinct word per sentence
-    mass = present.sum(axis=1)
+    # Every story's sentences by descending score (ties: the earlier first) in one stable
+    # sort; slots past a story's k repeat its last top sentence (in no candidate of it).
+    first = np.zeros(nb + 1, dtype=np.intp)
+    np.cumsum(n, out=first[1:])
+    s_all = np.concatenate(scores, dtype=np.float64)
+    order = np.lexsort((-s_all, np.repeat(np.arange(nb), n)))
+    rank = np.arange(top)
+    pick = first[:-1, None] + np.minimum(rank, (k - 1)[:, None])
+    at_top = order[pick]  # (story, slot): positions among all the stories' sentences
+    top_pad = at_top - first[:-1, None]  # and in the story
 
-    # Pairwise bigram overlap (Combination's measure: shared / bigrams of the one with fewer).
-    grams = [set(zip(sents[i].tokens, sents[i].tokens[1:], strict=False)) for i in top_idx]
-    upper = _upper(k)
-    overlap = np.zeros((k, k))
-    overlap[upper] = [
-        len(grams[a] & grams[b]) / min(len(grams[a]), len(grams[b]))
-        if grams[a] and grams[b]
-        else 0.0
-        for a, b in zip(*upper, strict=True)
+    # Python per story: the top sentences' lengths, content words (their column in the
+    # story's vocabulary) and pairwise bigram overlap (Combination's measure: shared / bigrams
+    # of the one with fewer).
+    n_words: list[int] = []
+    row_words: list[int] = []
+    columns: list[int] = []
+    vocab_words: list[str] = []
+    v_list: list[int] = []
+    cells: list[int] = []
+    mirror: list[int] = []
+    overlap: list[float] = []
+    tops = []
+    for b, (doc, kb, row) in enumerate(zip(docs, kl, top_pad.tolist(), strict=True)):
+        tops.append(top_pad[b, :kb])
+        toks = [doc.sentences[i].tokens for i in row]
+        n_words.extend(map(len, toks))
+        toks = toks[:kb]
+        top_words = [_content(t) for t in toks]
+        vocab = dict.fromkeys(chain.from_iterable(top_words))
+        vocab = dict(zip(vocab, range(len(vocab)), strict=True))
+        columns.extend(map(vocab.__getitem__, chain.from_iterable(top_words)))
+        row_words.extend(map(len, top_words))
+        row_words.extend([0] * (slots - kb))
+        vocab_words.extend(vocab)
+        v_list.append(len(vocab))
+        grams = [set(zip(t, t[1:], strict=False)) for t in toks]
+        sizes_of = [len(g) for g in grams]
+        pairs, upper, lower = _pair_cells(kb, top)
+        at = b * slots * slots
+        cells += [at + c for c in upper]
+        mirror += [at + c for c in lower]
+        overlap += [
+            len(grams[a] & grams[c]) / min(sizes_of[a], sizes_of[c])
+            if sizes_of[a] and sizes_of[c]
+            else 0.0
+            for a, c in pairs
+        ]
+
+    # The top sentences' tf-idf vectors (as newsum.features does) as a (story, slot, column)
+    # array: column 0 stays 0 (see _row_sums), a story's words are columns 1 to v.
+    v = np.array(v_list, dtype=np.intp)
+    width = int(v.max()) + 2
+    weight = np.zeros((nb, width))
+    col = np.arange(width)
+    weight[(col >= 1) & (col <= v[:, None])] = idf.values[
+        idf.positions(vocab_words, len(vocab_words))
     ]
-    overlap += overlap.T
+    at_word = np.repeat(np.arange(nb * slots, dtype=np.intp) * width + 1, row_words)
+    counts = np.bincount(at_word + np.array(columns, dtype=np.intp), minlength=nb * slots * width)
+    counts = counts.reshape(nb, slots, width).astype(np.float64)
+    vecs = counts * weight[:, None, :]
+    present = ((counts > 0) * weight[:, None, :]).reshape(nb * slots, width)  # idf per word
+    mass = _row_sums(present, np.repeat(v + 1, slots))
+    gram = np.zeros((nb, slots, slots))
+    for b, (kb, vb) in enumerate(zip(kl, v_list, strict=True)):
+        if kb > 1:
+            vec = np.ascontiguousarray(vecs[b, :kb, 1 : vb + 1])
+            gram[b, :kb, :kb] = vec @ vec.T
+    diag = np.ascontiguousarray(gram.diagonal(axis1=1, axis2=2))
+    norm = np.sqrt(diag)
+    safe = np.where(norm > 0, norm, 1.0)
+    cosine = gram / safe[:, :, None] / safe[:, None, :]
+    pair = np.zeros((nb * slots * slots, 3))
+    pair[cells + mirror, 0] = overlap + overlap
+    pair[:, 1] = cosine.reshape(-1)
+    pair[:, 2] = gram.reshape(-1)
 
-    # Per-sentence values, with a "no sentence" row at index k: 0 for sums, -inf/+inf so that
-    # it never wins a max/min. One fancy-indexing step gathers every candidate's members.
-    s = scores[top_idx]
-    words = np.array([len(sents[i].tokens) for i in top_idx], dtype=np.float64)
-    pos = top_idx.astype(np.float64)
-    rank = np.arange(k, dtype=np.float64)
-    member = sent_x[top_idx][:, _MEMBER_COLUMNS]
-    g = gain(top_idx)
-    per = np.zeros((k + 1, 11 + _N_MEMBER))
-    per[:k] = np.column_stack(
+    # Per-sentence values in (story, slot) tables, with the "no sentence" slot: 0 for sums,
+    # -inf/+inf so that it never wins a max/min. One fancy-indexing step gathers every
+    # candidate's members.
+    rows = np.asarray(starts, dtype=np.intp)[:, None] + top_pad
+    top_x = sent_x[rows].reshape(nb * top, -1)
+    g = gain(rows.ravel())
+    s = s_all[at_top].ravel()
+    words = np.array(n_words, dtype=np.float64)
+    pos = top_pad.ravel().astype(np.float64)
+    rank_f = rank.astype(np.float64)[None, :].repeat(nb, axis=0).ravel()
+    member = top_x[:, _MEMBER_COLUMNS].reshape(nb, top, -1)
+    # (np.array of the columns, then transposed: fewer calls than np.column_stack)
+    per = np.zeros((nb, slots, 11 + _N_MEMBER))
+    per[:, :top, :11] = np.array(
         [
-            np.ones(k),
+            np.ones(nb * top),
             s,
             1.0 / (1.0 + np.exp(-s)),
-            rank,
+            rank_f,
             words,
             np.log1p(words),
-            pos / n,
+            pos / np.repeat(np.maximum(n, 1), top),
             pos < 3,
             pos == 0,
-            to_story,
+            top_x[:, _SIM_CENTROID] * norm[:, :top].ravel(),
             g,
-            member,
         ]
-    )
-    extreme = np.empty((k + 1, 5 + _N_MEMBER))
-    extreme[:k] = np.column_stack([s, words, pos, rank, g, member])
-    lo, hi = extreme[:, :5].copy(), extreme
-    lo[k] = np.inf
-    hi[k] = -np.inf
-    sums = per[sets].sum(axis=1)
-    mins = lo[sets].min(axis=1)
-    maxs = hi[sets].max(axis=1)
-    pair = np.zeros((k + 1, k + 1, 3))  # bigram overlap, cosine, Gram of each pair
-    pair[:k, :k, 0] = overlap
-    pair[:k, :k, 1] = cosine
-    pair[:k, :k, 2] = gram
-    pairs = pair[sets[:, [0, 0, 1]], sets[:, [1, 2, 2]]]  # (candidates, 3 pairs, 3)
-    pair_sum = pairs.sum(axis=1)
-    pair_max = pairs.max(axis=1)
-    diag = np.append(np.diag(gram), 0.0)
-    cand_norm = np.sqrt(np.maximum(diag[sets].sum(axis=1) + 2.0 * pair_sum[:, 2], 0.0))
+    ).T.reshape(nb, top, 11)
+    per[:, :top, 11:] = member
+    extreme = np.empty((nb, slots, 5 + _N_MEMBER))
+    extreme[:, :top, :5] = np.array([s, words, pos, rank_f, g]).T.reshape(nb, top, 5)
+    extreme[:, :top, 5:] = member
+    lo, hi = extreme[:, :, :5].copy(), extreme
+    lo[:, top] = np.inf
+    hi[:, top] = -np.inf
+    members = (np.arange(nb, dtype=np.intp)[:, None, None] * slots + sets).reshape(-1, 3)
+    sums = per.reshape(nb * slots, -1)[members].sum(axis=1)
+    mins = lo.reshape(nb * slots, -1)[members].min(axis=1)
+    maxs = hi.reshape(nb * slots, -1)[members].max(axis=1)
+    at_pairs = np.arange(nb, dtype=np.intp)[:, None, None] * (slots * slots) + set_pairs
+    pairs3 = pair[at_pairs.reshape(-1, 3)]  # (candidates, 3 pairs, 3)
+    pair_sum = pairs3.sum(axis=1)
+    pair_max = pairs3.max(axis=1)
+    cand_norm = np.sqrt(np.maximum(diag.ravel()[members].sum(axis=1) + 2.0 * pair_sum[:, 2], 0.0))
     coverage = sums[:, 9] / np.where(cand_norm > 0, cand_norm, 1.0)
-    pres = np.vstack([present, np.zeros((1, present.shape[1]))])
-    union = pres[sets].max(axis=1).sum(axis=1)
-    mass_sum = np.append(mass, 0.0)[sets].sum(axis=1)
+    # The idf mass of a candidate's distinct words: each word's largest idf over the members.
+    cover = present[members[:, 0]]
+    np.maximum(cover, present[members[:, 1]], out=cover)
+    np.maximum(cover, present[members[:, 2]], out=cover)
+    union = _row_sums(cover, np.repeat(v + 1, rows_a_story))
+    mass_sum = mass[members].sum(axis=1)
     size, score_sum = sums[:, 0], sums[:, 1]
     worth = score_sum - 0.3 * sums[:, 5] - 3.0 * pair_sum[:, 0]
-    head = sent_x[0]
-    derived = np.column_stack(
+    # score_sum, coverage and worth less the best of the story's own candidates
+    best = np.array([score_sum, coverage, worth]).reshape(3, nb, rows_a_story)
+    gaps = (best - np.where(valid, best, -np.inf).max(axis=2, keepdims=True)).reshape(3, -1)
+    head = sent_x[starts][:, [_N_SENTENCES, _DOC_TOKENS]]
+    head = head.repeat(rows_a_story, axis=0)
+    derived = np.array(
         [
-            score_sum - score_sum.max(),
+            gaps[0],
             sums[:, 6] / size,
             maxs[:, 2] - mins[:, 2],
             coverage,
-            coverage - coverage.max(),
+            gaps[1],
             union / np.where(mass_sum > 0, mass_sum, 1.0),
             union,
             worth,
-            worth - worth.max(),
-            np.full(m, head[_N_SENTENCES]),
-            np.full(m, head[_DOC_TOKENS]),
-            np.full(m, float(k)),
+            gaps[2],
+            head[:, 0],
+            head[:, 1],
+            k.astype(np.float64).repeat(rows_a_story),
         ]
-    )
-    # Blocks side by side, then one gather into CANDIDATE_FEATURES order.
-    x = np.concatenate([sums, mins, maxs, pair_sum, pair_max, derived], axis=1)[:, _ORDER]
-    return top_idx, x
+    ).T
+    # Blocks side by side, then one gather into CANDIDATE_FEATURES order (the story's rows).
+    x = np.concatenate([sums, mins, maxs, pair_sum, pair_max, derived], axis=1)
+    keep = valid.ravel()
+    return Candidates(tops, sets[valid.nonzero()[1]], bounds, x[keep][:, _ORDER])
+
+
+def _without_empty(
+    docs: Sequence[Document],
+    scores: Sequence[Any],
+    sent_x: np.ndarray,
+    starts: Sequence[int],
+    idf: IdfTable,
+    gain: Callable[[np.ndarray], np.ndarray],
+    top: int,
+    sizes: tuple[int, ...],
+    most: Sequence[int] | None,
+) -> Candidates:
+    """`candidates_of` where some stories have no sentence (and so no candidate)."""
+    import numpy as np
+
+    some = [b for b, doc in enumerate(docs) if doc.sentences]
+    if some:
+        found = candidates_of(
+            [docs[b] for b in some],
+            [scores[b] for b in some],
+            sent_x,
+            [starts[b] for b in some],
+            idf,
+            gain,
+            top,
+            sizes,
+            None if most is None else [most[b] for b in some],
+        )
+    else:
+        none = np.zeros((0, N_CANDIDATE_FEATURES))
+        found = Candidates([], np.zeros((0, 3), np.intp), [0], none)
+    tops, bounds, j = [], [0], 0
+    for doc in docs:
+        if doc.sentences:
+            tops.append(found.top[j])
+            j += 1
+        else:
+            tops.append(np.zeros(0, dtype=np.intp))
+        bounds.append(found.bounds[j])
+    return Candidates(tops, found.sets, bounds, found.x)
 
 
 @dataclass(frozen=True)
@@ -278,19 +452,42 @@ class CandidateRanker:
         self, doc: Document, scores: Any, sent_x: np.ndarray, idf: IdfTable, size: int
     ) -> list[int]:
         """The best candidate of at most `size` sentences (2 or 3), as story indices."""
+        return self.choose_many([doc], [scores], sent_x, [0], idf, [size])[0]
+
+    def choose_many(
+        self,
+        docs: Sequence[Document],
+        scores: Sequence[Any],
+        sent_x: np.ndarray,
+        starts: Sequence[int],
+        idf: IdfTable,
+        sizes: Sequence[int],
+    ) -> list[list[int]]:
+        """`choose` for several stories (story b: `scores[b]`, the rows of `sent_x` from
+        `starts[b]` on, at most `sizes[b]` sentences), each set of trees run once for all."""
         import numpy as np
 
-        sizes = tuple(m for m in self.sizes if m <= size)
+        def gain(rows: np.ndarray) -> np.ndarray:
+            return self.gain.predict(sent_x[rows])
 
-        def gain(idx: np.ndarray) -> np.ndarray:
-            return self.gain.predict(sent_x[idx])
-
-        top_idx, x = candidate_features(doc, scores, sent_x, idf, gain, self.top, sizes)
-        if len(x) == 0:
-            return [int(i) for i in top_idx[:size]]
-        k = len(top_idx)
-        best = candidate_sets(k, sizes)[int(np.argmax(self.trees.predict(x)))]
-        return sorted(int(top_idx[j]) for j in best if j < k)
+        found = candidates_of(docs, scores, sent_x, starts, idf, gain, self.top, self.sizes, sizes)
+        value = self.trees.predict(found.x)
+        # Each story's best candidate, the first of equals (as np.argmax), for all at once.
+        bounds = np.array(found.bounds)
+        counts = np.diff(bounds)
+        starts = bounds[:-1][counts > 0]
+        hits = np.flatnonzero(
+            value == np.maximum.reduceat(value, starts).repeat(counts[counts > 0])
+        )
+        best = iter(found.sets[hits[np.searchsorted(hits, starts)]].tolist())
+        chosen = []
+        for top_idx, size, count in zip(found.top, sizes, counts.tolist(), strict=True):
+            top_list = top_idx.tolist()
+            if count == 0:
+                chosen.append(top_list[:size])
+            else:
+                chosen.append(sorted(top_list[j] for j in next(best) if j < self.top))
+        return chosen
 
 
 def candidate_rouge(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -145,26 +145,60 @@ def select(
     already chosen (trigram blocking); `Combination` picks the best-valued set (see its
     docstring). Returned in story order, or by descending score with order="score".
     """
+    return select_many([doc], [scores], sentences, words, ratio, order, redundancy, selection)[0]
+
+
+def select_many(
+    docs: Sequence[Document],
+    scores: Sequence[Sequence[float]],
+    sentences: int | None = 3,
+    words: int | None = None,
+    ratio: float | None = None,
+    order: str = "position",
+    redundancy: bool = True,
+    selection: Selection | None = None,
+) -> list[list[int]]:
+    """`[select(doc, s, ...) for doc, s in zip(docs, scores)]`, with `Ranked`'s choices made
+    for all the stories at once (the ranker's trees run once over every story's candidates).
+    """
     check_budget(sentences, words, ratio, order)
-    if len(scores) != len(doc.sentences):
-        raise ValueError(f"{len(scores)} scores for {len(doc.sentences)} sentences")
-    limit = budget_sentences(len(doc.sentences), sentences, ratio)
-    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-    if isinstance(selection, Combination | Ranked):
-        chosen = None
-        if isinstance(selection, Ranked):
-            chosen = _ranked(doc, scores, ranked, limit, words, redundancy, selection.path)
-            selection = selection.fallback
-        if chosen is None:
-            chosen = _combination(doc, scores, ranked, limit, words, redundancy, selection)
-        if order == "score":
-            return sorted(chosen, key=lambda i: (-scores[i], i))
-        return sorted(chosen)
-    if selection is not None and not isinstance(selection, Greedy):
+    for doc, story_scores in zip(docs, scores, strict=True):
+        if len(story_scores) != len(doc.sentences):
+            raise ValueError(f"{len(story_scores)} scores for {len(doc.sentences)} sentences")
+    if selection is not None and not isinstance(selection, Greedy | Combination | Ranked):
         raise UsageError(
             f"selection must be Greedy(), Combination(...) or Ranked(...), got {selection!r}"
         )
-    chosen: list[int] = []
+    chosen: list[list[int] | None] = [None] * len(docs)
+    if isinstance(selection, Ranked):
+        chosen = _ranked(docs, scores, sentences, words, ratio, redundancy, selection.path)
+        selection = selection.fallback
+    return [
+        _select(doc, story_scores, sentences, words, ratio, order, redundancy, selection, pick)
+        for doc, story_scores, pick in zip(docs, scores, chosen, strict=True)
+    ]
+
+
+def _select(
+    doc: Document,
+    scores: Sequence[float],
+    sentences: int | None,
+    words: int | None,
+    ratio: float | None,
+    order: str,
+    redundancy: bool,
+    selection: Greedy | Combination | None,
+    chosen: list[int] | None,
+) -> list[int]:
+    """`select` for one story whose arguments are checked, given what the ranker chose."""
+    limit = budget_sentences(len(doc.sentences), sentences, ratio)
+    if isinstance(selection, Combination):
+        if chosen is None:
+            ranked = _by_score(range(len(scores)), scores)
+            chosen = _combination(doc, scores, ranked, limit, words, redundancy, selection)
+        return _by_score(chosen, scores) if order == "score" else sorted(chosen)
+    ranked = _by_score(range(len(scores)), scores)
+    chosen = []
     seen: set[tuple[str, str, str]] = set()
     used_words = 0
     for i in ranked:
@@ -186,22 +220,41 @@ def select(
     return chosen if order == "score" else sorted(chosen)
 
 
+def _by_score(indices: Iterable[int], scores: Sequence[float]) -> list[int]:
+    """`indices` by descending score, ties: the earlier sentence first."""
+    return sorted(indices, key=lambda i: (-scores[i], i))
+
+
 def _ranked(
-    doc: Document,
-    scores: Sequence[float],
-    ranked: list[int],
-    limit: int | None,
+    docs: Sequence[Document],
+    scores: Sequence[Sequence[float]],
+    sentences: int | None,
     words: int | None,
+    ratio: float | None,
     redundancy: bool,
     path: str | None,
-) -> list[int] | None:
-    """The ranker's choice for a budget of 2 or 3 sentences; None where it does not apply."""
-    size = len(ranked) if limit is None else min(limit, len(ranked))
-    if words is not None or not redundancy or size not in (2, 3):
-        return None
+) -> list[list[int] | None]:
+    """The ranker's choice for each story with a budget of 2 or 3 sentences; None where it
+    does not apply."""
+    chosen: list[list[int] | None] = [None] * len(docs)
+    if words is not None or not redundancy:
+        return chosen
+    sizes = []
+    for doc in docs:
+        n = len(doc.sentences)
+        limit = budget_sentences(n, sentences, ratio)
+        sizes.append(n if limit is None else min(limit, n))
+    asked = [b for b, size in enumerate(sizes) if size in (2, 3)]
+    if not asked:
+        return chosen
     from .methods.model import load_model
 
-    return load_model(path).choose(doc, scores, size)
+    picks = load_model(path).choose_many(
+        [docs[b] for b in asked], [scores[b] for b in asked], [sizes[b] for b in asked]
+    )
+    for b, pick in zip(asked, picks, strict=True):
+        chosen[b] = pick
+    return chosen
 
 
 def _combination(

@@ -10,7 +10,7 @@ from .document import Document, Summary, SummarySentence
 from .errors import InputError
 from .methods.base import Method, get_method
 from .readers import read_document
-from .select import Selection, select
+from .select import Selection, select_many
 
 DEFAULT_METHOD = "model"
 
@@ -62,7 +62,7 @@ def summarize_document(
     scorer, redundancy, selection = _resolve(method, redundancy, selection)
     if scorer.abstractive:
         return _written(doc, scorer, budget, order)
-    return _summary(doc, scorer, scorer.score(doc), budget, order, redundancy, selection)
+    return _summaries([doc], scorer, [scorer.score(doc)], budget, order, redundancy, selection)[0]
 
 
 def _written(doc: Document, scorer: Method, budget: Budget, order: str) -> Summary:
@@ -73,36 +73,40 @@ def _written(doc: Document, scorer: Method, budget: Budget, order: str) -> Summa
     return Summary(items, scorer.name, settings, doc)
 
 
-def _summary(
-    doc: Document,
+def _summaries(
+    docs: list[Document],
     scorer: Method,
-    scores: Any,
+    scores: list[Any],
     budget: Budget,
     order: str,
     redundancy: bool,
     selection: Selection,
-) -> Summary:
-    chosen = select(
-        doc, scores, budget.max_sentences, budget.words, budget.ratio, order, redundancy, selection
+) -> list[Summary]:
+    """The Summary of each story from its scores, chosen for all the stories at once."""
+    chosen = select_many(
+        docs, scores, budget.max_sentences, budget.words, budget.ratio, order, redundancy, selection
     )
-    items = [
-        SummarySentence(
-            text=doc.sentences[i].text,
-            index=i,
-            score=round(float(scores[i]), 6),
-            start=doc.sentences[i].start,
-            end=doc.sentences[i].end,
-        )
-        for i in chosen
-    ]
-    settings: dict[str, Any] = {
-        **budget.to_dict(),
-        "order": order,
-        "redundancy": redundancy,
-        "selection": selection.to_dict(),
-        "params": scorer.get_params(),
-    }
-    return Summary(items, scorer.name, settings, doc)
+    out = []
+    for doc, story_scores, indices in zip(docs, scores, chosen, strict=True):
+        items = [
+            SummarySentence(
+                text=doc.sentences[i].text,
+                index=i,
+                score=round(float(story_scores[i]), 6),
+                start=doc.sentences[i].start,
+                end=doc.sentences[i].end,
+            )
+            for i in indices
+        ]
+        settings: dict[str, Any] = {
+            **budget.to_dict(),
+            "order": order,
+            "redundancy": redundancy,
+            "selection": selection.to_dict(),
+            "params": scorer.get_params(),
+        }
+        out.append(Summary(items, scorer.name, settings, doc))
+    return out
 
 
 def summarize(
@@ -176,8 +180,8 @@ def summarize_many(
             out.extend(_written(doc, scorer, budget, order) for doc in batch)
             batch.clear()
             return
-        for doc, scores in zip(batch, scorer.score_many(batch), strict=True):
-            out.append(_summary(doc, scorer, scores, budget, order, redundancy, selection))
+        scores = scorer.score_many(batch)
+        out.extend(_summaries(batch, scorer, scores, budget, order, redundancy, selection))
         batch.clear()
 
     for item in texts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -15,10 +16,13 @@ import newsum
 from newsum.candidates import (
     CANDIDATE_FEATURES,
     MEMBER_FEATURES,
+    SIZES,
+    TOP,
     CandidateRanker,
     candidate_features,
     candidate_rouge,
     candidate_sets,
+    candidates_of,
     sentence_rouge2,
 )
 from newsum.errors import InputError
@@ -120,6 +124,69 @@ def test_candidate_features_of_short_stories() -> None:
         top, x = candidate_features(doc, scores, document_features(doc, IDF), IDF, _no_gain)
         assert len(top) == len(doc.sentences) and x.shape == (rows, len(CANDIDATE_FEATURES))
         assert np.isfinite(x).all()
+
+
+def _story(n: int, seed: int) -> newsum.Document:
+    """A story of `n` sentences of a few words each, so that sentences share words and bigrams
+    (and some have no content word at all)."""
+    rng = random.Random(seed)
+    vocab = "river banks flood mayor boats rain town water school the of a said it".split()
+    sents = [
+        " ".join(rng.choice(vocab) for _ in range(rng.randint(2, 12))).capitalize() + "."
+        for _ in range(n)
+    ]
+    doc = newsum.read_document(" ".join(sents))
+    assert len(doc.sentences) == n
+    return doc
+
+
+def test_a_batch_of_stories_gets_what_each_story_gets_alone() -> None:
+    model = load_model()
+    lengths = (1, 2, 3, 7, 60, 5, 2, 7, 4)  # 1 to 5: fewer sentences than TOP
+    docs = [_story(n, seed) for seed, n in enumerate(lengths)]
+    docs.append(newsum.read_document("The of a. A the of. Of a the it."))  # no content words
+    xs = [document_features(d, model.idf, model.prior) for d in docs]
+    rng = np.random.default_rng(0)
+    scores = [np.round(rng.normal(size=len(d.sentences)), 1) for d in docs]  # with ties
+    most = [3, 2, 3, 3, 2, 3, 3, 2, 2, 3]  # the largest candidate each story may have
+    stacked = np.concatenate(xs)
+    starts = np.cumsum([0] + [len(x) for x in xs[:-1]])
+    col = FEATURE_NAMES.index("n_tokens")
+    batch = candidates_of(
+        docs, scores, stacked, starts, model.idf, lambda rows: stacked[rows, col] / 10, most=most
+    )
+    assert batch.bounds[-1] == len(batch.x) == len(batch.sets)
+    for b, (doc, story_scores, x) in enumerate(zip(docs, scores, xs, strict=True)):
+        sizes = tuple(m for m in SIZES if m <= most[b])
+        top, alone = candidate_features(
+            doc, story_scores, x, model.idf, lambda idx, x=x: x[idx, col] / 10, sizes=sizes
+        )
+        assert (
+            top.tolist()
+            == sorted(range(len(doc.sentences)), key=lambda i, s=story_scores: (-s[i], i))[:TOP]
+        )
+        rows = slice(batch.bounds[b], batch.bounds[b + 1])
+        assert batch.top[b].tolist() == top.tolist()
+        assert batch.x[rows].tobytes() == alone.tobytes()  # bit for bit
+        sets = candidate_sets(len(top), sizes)
+        assert batch.sets[rows].tolist() == np.where(sets < len(top), sets, TOP).tolist()
+    assert [batch.bounds[b + 1] - batch.bounds[b] for b in (0, 1, 3, 4, 5)] == [0, 1, 35, 15, 20]
+    # A story without sentences (a Document made by hand) has no candidates and changes none.
+    empty = newsum.Document(docs[3].text, [], docs[3].kind, docs[3].lowercased)
+    both = candidates_of(
+        [empty, docs[3]], [[], scores[3]], xs[3], [0, 0], model.idf, lambda r: xs[3][r, col] / 10
+    )
+    assert both.bounds == [0, 0, 35] and len(both.top[0]) == 0
+    assert both.x.tobytes() == batch.x[batch.bounds[3] : batch.bounds[4]].tobytes()
+    # The shipped ranker's choice for the whole batch is its choice for each story.
+    ranker = model.ranker
+    sizes = [min(m, len(d.sentences)) for m, d in zip(most, docs, strict=True)]
+    alone = [
+        ranker.choose(d, s, x, model.idf, size)
+        for d, s, x, size in zip(docs, scores, xs, sizes, strict=True)
+    ]
+    assert ranker.choose_many(docs, scores, stacked, starts, model.idf, sizes) == alone
+    assert all(2 <= len(c) <= 3 for c, size in zip(alone, sizes, strict=True) if size > 1)
 
 
 def test_candidate_rouge_matches_the_oracle_scorer() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHIPPED_EXAMPLE
+from conftest import SHIPPED_EXAMPLE, VAL, needs_data
+from golden import load_articles
 
 import newsum
 from newsum.methods.base import method_classes
+from newsum.select import Ranked
 
 STORIES = [
     SHIPPED_EXAMPLE.read_text(encoding="utf-8"),
@@ -46,3 +48,16 @@ def test_errors_raise_or_return() -> None:
     assert out[2].indices == [0, 1, 2]
     with pytest.raises(ValueError):
         newsum.summarize_many(STORIES, errors="ignore")
+
+
+@needs_data
+def test_the_rankers_batched_choice_is_its_choice_for_each_story() -> None:
+    # Validation stories in batches, under budgets that give the ranker 2 or 3 sentences
+    # (the ratio: a different number per story), and with another method's scores.
+    texts = [a for a in load_articles(VAL)[:150] if a.strip()]
+    for budget in ({}, {"sentences": 2}, {"ratio": 0.1}):
+        many = newsum.summarize_many(texts, **budget)
+        assert [s.indices for s in many] == [newsum.summarize(t, **budget).indices for t in texts]
+    many = newsum.summarize_many(texts, "textrank", selection=Ranked())
+    alone = [newsum.summarize(t, "textrank", selection=Ranked()).indices for t in texts]
+    assert [s.indices for s in many] == alone

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -277,26 +279,60 @@ class ModelFile:
 
     def choose(self, doc: Document, scores: Any, size: int) -> list[int] | None:
         """The ranker's best summary of at most `size` sentences; None without a ranker."""
+        return self.choose_many([doc], [scores], [size])[0]
+
+    def choose_many(
+        self, docs: Sequence[Document], scores: Sequence[Any], sizes: Sequence[int]
+    ) -> list[list[int] | None]:
+        """`choose` for several stories, the ranker's trees run once over all of them."""
         if self.ranker is None:
-            return None
+            return [None] * len(docs)
         import numpy as np
 
-        last = self._last
-        batch = getattr(last, "batch", None) or {}
-        if getattr(last, "doc", None) is doc:
-            cap = last.cap
-        elif id(doc) in batch and batch[id(doc)][0] is doc:
-            cap = batch[id(doc)][1]
+        feats, asked = [], []
+        for b, (doc, story_scores) in enumerate(zip(docs, scores, strict=True)):
+            x = self.features(doc, self._cap(doc))
+            if len(x) < len(doc.sentences):
+                # Features cover the first `cap` sentences only: fine for this model's own
+                # scores (it ranks the rest lower), not for other scores that favour a later
+                # sentence.
+                top = np.argsort(-np.asarray(story_scores, dtype=np.float64), kind="stable")
+                if top[: self.ranker.top].max() >= len(x):
+                    continue
+            feats.append(x)
+            asked.append(b)
+        chosen: list[list[int] | None] = [None] * len(docs)
+        if not asked:
+            return chosen
+        batch = getattr(self._last, "batch", None) or {}
+        hits = [batch.get(id(docs[b])) for b in asked]
+        if all(hit is not None and hit[2] is x for hit, x in zip(hits, feats, strict=True)):
+            x, starts = self._last.stacked, [hit[3] for hit in hits]  # score_many's matrix
         else:
-            cap = _MAX_SENTENCES
-        x = self.features(doc, cap)
-        if len(x) < len(doc.sentences):
-            # Features cover the first `cap` sentences only: fine for this model's own scores
-            # (it ranks the rest lower), not for other scores that favour a later sentence.
-            top = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
-            if top[: self.ranker.top].max() >= len(x):
-                return None
-        return self.ranker.choose(doc, scores, x, self.idf, size)
+            starts = list(accumulate((len(x) for x in feats[:-1]), initial=0))
+            x = feats[0] if len(feats) == 1 else np.concatenate(feats)
+        picks = self.ranker.choose_many(
+            [docs[b] for b in asked],
+            [scores[b] for b in asked],
+            x,
+            starts,
+            self.idf,
+            [sizes[b] for b in asked],
+        )
+        for b, pick in zip(asked, picks, strict=True):
+            chosen[b] = pick
+        return chosen
+
+    def _cap(self, doc: Document) -> int | None:
+        """The sentence cap `doc` was scored with in this thread (the default if not known)."""
+        last = self._last
+        if getattr(last, "doc", None) is doc:
+            return last.cap
+        batch = getattr(last, "batch", None) or {}
+        hit = batch.get(id(doc))
+        if hit is not None and hit[0] is doc:
+            return hit[1]
+        return _MAX_SENTENCES
 
     def score(self, doc: Document, max_sentences: int | None = None) -> np.ndarray:
         """One score per sentence; past `max_sentences`, lower than any scored one."""
@@ -325,20 +361,26 @@ class ModelFile:
         ]
         if not heads:
             return []
-        # The trees run over a few hundred rows at a time: fewer numpy calls than one story at
-        # a time, and arrays small enough to stay in cache (larger stacks are slower again).
         feats = [document_features(h, self.idf, self.prior) for h in heads]
-        # Kept for the ranker, which needs each story's features right after (see features()).
-        self._last.batch = {id(d): (d, max_sentences, f) for d, f in zip(docs, feats, strict=True)}
-        parts, group, size = [], [], 0
-        for f in feats:
-            group.append(f)
-            size += len(f)
-            if size >= 400:
-                parts.append(self.trees.predict(np.vstack(group)))
-                group, size = [], 0
-        if group:
-            parts.append(self.trees.predict(np.vstack(group)))
+        x = np.concatenate(feats)
+        ends = np.cumsum([len(f) for f in feats]).tolist()
+        starts = [0, *ends[:-1]]
+        # Kept for the ranker, which needs each story's features right after (see features()):
+        # rows of one matrix, which the ranker then reads without a copy (choose_many).
+        self._last.stacked = x
+        self._last.batch = {
+            id(d): (d, max_sentences, x[a:e], a) for d, a, e in zip(docs, starts, ends, strict=True)
+        }
+        # The trees run over a few hundred rows (whole stories) at a time: fewer numpy calls
+        # than one story at a time, and arrays small enough to stay in cache (larger stacks
+        # are slower again).
+        parts, a = [], 0
+        for e in ends:
+            if e - a >= 400:
+                parts.append(self.trees.predict(x[a:e]))
+                a = e
+        if a < len(x) or not parts:
+            parts.append(self.trees.predict(x[a:]))
         rows = np.concatenate(parts)
         cuts = np.cumsum([len(h.sentences) for h in heads])[:-1]
         out = []
