@@ -122,13 +122,15 @@ class BigramPrior:
         word: np.ndarray,
         row: np.ndarray,
         n: int,
-        highlights: Sequence[Sequence[str]] | None = None,
+        highlights: Sequence[Any] | None = None,
+        story: np.ndarray | None = None,
     ) -> np.ndarray:
         """Mean, max and sum of the prior over the bigrams of each of `n` sentences (zeros for
         a sentence of one word), given every token's word id (`word`, -1 for none) and
         sentence (`row`, ascending). With `highlights` (the story's own highlight sentences
         as tokens, at training time) the story's own counts are left out, so a training
-        story is scored as an unseen one would be."""
+        story is scored as an unseen one would be. Sentences of several stories: `story`
+        gives each sentence's story (0, 1, ...) and `highlights` one list per story."""
         import numpy as np
 
         keys, krow = _pair_keys(word, row, len(self.words))
@@ -138,10 +140,18 @@ class BigramPrior:
         else:
             if self.counts is None:
                 raise ValueError("leaving a story out needs the training counts (BigramPrior.fit)")
-            own = _pair_keys(*self.sentence_ids(highlights), len(self.words))[0]
+            if story is None:
+                story, highlights = np.zeros(n, dtype=np.intp), [highlights]
+            # A bigram is the story's own when its key and story match: keys offset by story.
+            span = np.int64(len(self.words)) ** 2
+            own = [np.zeros(0, dtype=np.int64)]
+            for k, lines in enumerate(highlights):
+                mine = _pair_keys(*self.sentence_ids(lines), len(self.words))[0]
+                own.append(mine[mine >= 0].astype(np.int64) + k * span)
+            query = keys[found].astype(np.int64) + story[krow[found]] * span
             at = at[found]
             stories = self.counts[0][at] - 1
-            hits = self.counts[1][at] - np.isin(keys[found], own)
+            hits = self.counts[1][at] - np.isin(query, np.concatenate(own))
             prior = np.full(len(keys), self._unknown)
             rate = _rate(stories, hits, self.base, self.alpha)
             prior[found] = np.where(stories >= self.min_count, rate, self._unknown)

@@ -308,7 +308,7 @@ class ModelFile:
         """`[self.score(d, max_sentences) for d in docs]`, the trees run once over all rows."""
         import numpy as np
 
-        from ..features import document_features
+        from ..features import document_features_many
 
         heads = [
             d
@@ -320,7 +320,7 @@ class ModelFile:
             return []
         # The trees run over a few hundred rows at a time: fewer numpy calls than one story at
         # a time, and arrays small enough to stay in cache (larger stacks are slower again).
-        feats = [document_features(h, self.idf, self.prior) for h in heads]
+        feats = document_features_many(heads, self.idf, self.prior)
         # Kept for the ranker, which needs each story's features right after (see features()).
         self._last.batch = {id(d): (d, max_sentences, f) for d, f in zip(docs, feats, strict=True)}
         parts, group, size = [], [], 0
