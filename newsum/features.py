@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 
 # Quote marks as they appear in display text: straight and curly, double and single.
 _QUOTE_CHARS = frozenset("\"“”„«»'‘’")
-_SINGLE_QUOTE_MARK = re.compile(r"(?:^|(?<=\s))['‘’]|['‘’](?=\s|$)")
+# A single quote mark at a word's edge: after a space or the text's start, or before a space
+# or its end. One pattern per mark, opening with it: the regex engine jumps from one to the
+# next (r"(?:^|(?<=\s))['‘’]|['‘’](?=\s|$)", which opens with a look-behind, tries every
+# position: ~30x slower).
+_SINGLE_QUOTE_MARKS = tuple(
+    (mark, re.compile(mark + r"(?:(?<!\S" + mark + r")|(?=\s|$))")) for mark in "'‘’"
+)
 
 # Token cues. Each group becomes one 0/1 feature: any token of the sentence in the group.
 CUES: dict[str, frozenset[str]] = {
@@ -310,12 +316,11 @@ def _text_columns(texts: list[str], feats: dict[str, np.ndarray]) -> None:
     # Quote marks standing alone at a word's edge, found in the joined text: the "\n" between
     # two sentences counts as the space or text edge that the pattern looks for either side.
     marks = np.zeros(n)
-    if "'" in joined or "‘" in joined or "’" in joined:
-        at = [m.start() for m in _SINGLE_QUOTE_MARK.finditer(joined)]
-        if at:
-            lens = np.fromiter(map(len, texts), np.intp, n) + 1
-            where = np.searchsorted(np.cumsum(lens), at, side="right")
-            marks = np.bincount(where, minlength=n).astype(np.float64)
+    at = [m.start() for q, rx in _SINGLE_QUOTE_MARKS if q in joined for m in rx.finditer(joined)]
+    if at:
+        lens = np.fromiter(map(len, texts), np.intp, n) + 1
+        where = np.searchsorted(np.cumsum(lens), at, side="right")
+        marks = np.bincount(where, minlength=n).astype(np.float64)
     feats["n_single_quote_marks"] = marks
     feats["starts_with_quote"] = flags(
         map(itemgetter(slice(None, 1)), strips), _QUOTE_CHARS.__contains__
