@@ -259,10 +259,13 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
         total = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + (
             (r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7])
         )
-        for k in range(7):
-            more = k < n - m
-            total = np.where(more, total + values[np.where(more, s + m + k, 0)], total)
-        out[mid] = total
+        # The rest one by one onto the total: a sum from 0 of the total, then the rest.
+        seg = np.arange(len(mid))
+        out[mid] = np.bincount(
+            np.concatenate([seg, np.repeat(seg, n - m)]),
+            weights=np.concatenate([total, values[_ranges(s + m, n - m)]]),
+            minlength=len(mid),
+        )
     long = np.flatnonzero(lengths > 128)
     if len(long):
         n, s = lengths[long], starts[long]
@@ -590,10 +593,13 @@ def _features(
     feats["long_before"] = (long_before - long_before[start]).astype(np.float64)
 
     # Neighbours: the previous and next sentence in the same story (-1 where there is none).
+    prev_row = np.arange(n) - 1  # row -1 (the last) only where the story has no previous one
+    next_row = np.minimum(np.arange(n) + 1, n - 1)
+
     def shift(values: np.ndarray, by: int) -> np.ndarray:
-        moved = np.roll(values, by)
-        edge = index == 0 if by > 0 else index == size - 1
-        return np.where(edge, -1.0, moved)
+        if by > 0:
+            return np.where(index == 0, -1.0, values[prev_row])
+        return np.where(index == size - 1, -1.0, values[next_row])
 
     feats["prev_tokens"] = shift(ntok, 1)
     feats["prev_sim_rest"] = shift(sim_rest, 1)
