@@ -412,11 +412,12 @@ def document_features_many(
     docs: Sequence[Document],
     idf: IdfTable,
     prior: BigramPrior | None = None,
-    highlights: Sequence[Sequence[Sequence[str]]] | None = None,
+    highlights: Sequence[Sequence[Sequence[str]] | None] | None = None,
 ) -> list[np.ndarray]:
     """`[document_features(d, idf, prior) for d in docs]`, bit for bit, with one set of numpy
     calls for all the stories (a story's own calls cost more than its arithmetic). With
-    `highlights`, one list per story (see `document_features`)."""
+    `highlights`, one per story (see `document_features`; None: that story's counts stay in
+    the prior)."""
     import numpy as np
 
     sizes = np.array([len(d.sentences) for d in docs], dtype=np.intp)
@@ -437,7 +438,7 @@ def _features(
     sizes: np.ndarray,
     idf: IdfTable,
     prior: BigramPrior | None,
-    highlights: Sequence[Sequence[Sequence[str]]] | None,
+    highlights: Sequence[Sequence[Sequence[str]] | None] | None,
 ) -> np.ndarray:
     """The feature rows of all sentences of `docs` (`sizes` of them each), stacked."""
     import numpy as np

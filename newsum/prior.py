@@ -139,7 +139,8 @@ class BigramPrior:
         sentence (`row`, ascending). With `highlights` (the story's own highlight sentences
         as tokens, at training time) the story's own counts are left out, so a training
         story is scored as an unseen one would be. Sentences of several stories: `story`
-        gives each sentence's story (0, 1, ...) and `highlights` one list per story."""
+        gives each sentence's story (0, 1, ...) and `highlights` one list per story (None:
+        that story's counts stay in)."""
         import numpy as np
 
         keys, krow = _pair_keys(word, row, len(self.words))
@@ -155,15 +156,19 @@ class BigramPrior:
             span = np.int64(len(self.words)) ** 2
             own = [np.zeros(0, dtype=np.int64)]
             for k, lines in enumerate(highlights):
-                mine = _pair_keys(*self.sentence_ids(lines), len(self.words))[0]
-                own.append(mine[mine >= 0].astype(np.int64) + k * span)
-            query = keys[found].astype(np.int64) + story[krow[found]] * span
+                if lines is not None:
+                    mine = _pair_keys(*self.sentence_ids(lines), len(self.words))[0]
+                    own.append(mine[mine >= 0].astype(np.int64) + k * span)
+            key_story = story[krow[found]]
+            query = keys[found].astype(np.int64) + key_story * span
             at = at[found]
             stories = self.counts[0][at] - 1
             hits = self.counts[1][at] - np.isin(query, np.concatenate(own))
             prior = np.full(len(keys), self._unknown)
             rate = _rate(stories, hits, self.base, self.alpha)
-            prior[found] = np.where(stories >= self.min_count, rate, self._unknown)
+            left_out = np.where(stories >= self.min_count, rate, self._unknown)
+            stays = np.array([lines is None for lines in highlights], dtype=bool)[key_story]
+            prior[found] = np.where(stays, self._values[at], left_out)
         out = np.zeros((n, 3))  # mean, max, sum
         out[:, 2] = np.bincount(krow, weights=prior, minlength=n)
         out[:, 0] = out[:, 2] / np.maximum(np.bincount(krow, minlength=n), 1)

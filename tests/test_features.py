@@ -19,6 +19,7 @@ from newsum.features import (
     document_features_many,
 )
 from newsum.methods.model import load_model
+from newsum.prior import BigramPrior
 
 STORIES = [
     "A cat was found dead on a road. Police said it was hit by a car. Its owner wept.",
@@ -73,6 +74,21 @@ def test_a_batch_gives_each_story_its_own_features_bit_for_bit() -> None:
     # In another order and company, the same rows again.
     again = document_features_many(docs[::-1], model.idf, model.prior)[::-1]
     assert all(_same(a, b) for a, b in zip(batch, again, strict=True))
+
+
+def test_a_batch_leaves_each_training_story_out_as_alone() -> None:
+    docs = [newsum.read_document(t) for t in STORIES]
+    lines = [[s.tokens for s in d.sentences[:1]] for d in docs]  # each story's "highlights"
+    idf = IdfTable.fit(([t for s in d.sentences for t in s.tokens] for d in docs), min_df=1)
+    words = [*idf.words, *newsum.stopwords.STOPWORDS]
+    stories = [([s.tokens for s in d.sentences], hl) for d, hl in zip(docs, lines, strict=True)]
+    prior = BigramPrior.fit(stories, words, min_count=1, alpha=1.0)
+    highlights = [lines[0], None, lines[2], [], lines[4]]  # None: the story's counts stay in
+    batch = document_features_many(docs, idf, prior, highlights)
+    for doc, hl, x in zip(docs, highlights, batch, strict=True):
+        assert _same(x, document_features(doc, idf, prior, hl))
+    left_out = FEATURE_NAMES.index("prior_sum")
+    assert batch[0][0, left_out] != document_features(docs[0], idf, prior)[0, left_out]
 
 
 def _text_row(text: str) -> list[float]:
