@@ -274,16 +274,21 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     return out
 
 
-def _ranks(values: np.ndarray, story: np.ndarray, start: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Within each story: 0 for the largest value, ties by position; divided by the story's
-    sentence count (0 <= rank < 1). `story`, `start`, `n`: each row's story, its first row
-    and its size."""
+def _ranks(
+    columns: list[np.ndarray], story: np.ndarray, start: np.ndarray, n: np.ndarray
+) -> np.ndarray:
+    """Each column's ranks within each story: 0 for the largest value, ties by position;
+    divided by the story's sentence count (0 <= rank < 1). Each row's `story` (ascending),
+    its story's first row `start` and size `n`. All columns sorted at once."""
     import numpy as np
 
-    order = np.lexsort((-values, story))  # stable: ties stay in row order
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = np.arange(len(values)) - start[order]
-    return ranks / n
+    rows = len(story)
+    values = np.concatenate(columns)
+    column = np.repeat(np.arange(len(columns)), rows)
+    order = np.lexsort((-values, np.tile(story, len(columns)) + column * (story[-1] + 1)))
+    ranks = np.empty(len(values), dtype=np.float64)  # stable: ties stay in row order
+    ranks[order] = np.arange(len(values)) - (np.tile(start, len(columns)) + column * rows)[order]
+    return ranks.reshape(len(columns), rows) / n
 
 
 def _text_columns(texts: list[str], feats: dict[str, np.ndarray]) -> None:
@@ -376,14 +381,14 @@ def _token_columns(
     # The first token's word, and each sentence's cue groups as bits (or-ed over its tokens).
     said = np.flatnonzero(lens > 0)
     first = (np.cumsum(lens) - lens)[said]
-    first_word = token_word[first]
+    openers = [t[0] for t in tokens if t]
     for name, words in (
         ("has_by_start", frozenset({"by"})),
         ("opener_pronoun", _OPENER_PRONOUN),
         ("opener_link", _OPENER_LINK),
     ):
         feats[name] = np.zeros(n)
-        feats[name][said] = np.fromiter(map(words.__contains__, distinct), bool, d)[first_word]
+        feats[name][said] = np.fromiter(map(words.__contains__, openers), bool, len(said))
     bits = np.fromiter(map(_CUE_BITS.get, distinct, repeat(0)), np.int64, d)
     mask = np.zeros(n, dtype=np.int64)
     if len(said):
@@ -538,19 +543,25 @@ def _features(
     safe_norm = np.where(norm > 0, norm, 1.0)
     sim = gram / safe_norm[g_row] / safe_norm[g_col]
     sim[diag] = 0.0
-    dot_total = _segment_sums(gram, row_at, size)  # vec_i . total
-    total_sq = _segment_sums(dot_total, story_start, sizes)[story]
+    k = np.minimum(3, sizes)  # the lead's sentences in each story
+    lead_col = (g_col - start[g_row]) < k[story][g_row]
+    lead_block = lead_col & (index < k[story])[g_row]
+    # The row sums of the Gram and similarity matrices and the sum of each lead block, in one
+    # call: one after the other in one array.
+    sums = _segment_sums(
+        np.concatenate([gram, sim, gram[lead_block]]),
+        np.concatenate([row_at, row_at + len(gram), 2 * len(gram) + np.cumsum(k * k) - k * k]),
+        np.concatenate([size, size, k * k]),
+    )
+    dot_total, sim_sum, lead_sq = sums[:n], sums[n : 2 * n], sums[2 * n :][story]
+    total_sq = _segment_sums(dot_total, story_start, sizes)[story]  # dot_total: vec_i . total
 
     def cos(dots: np.ndarray, target_sq: np.ndarray) -> np.ndarray:
         t = np.sqrt(np.maximum(target_sq, 0.0))
         return np.where(t > 1e-12, dots / safe_norm / np.where(t > 1e-12, t, 1.0), 0.0)
 
     sim_rest = cos(dot_total - sq, total_sq - 2.0 * dot_total + sq)
-    k = np.minimum(3, sizes)  # the lead's sentences in each story
-    lead_col = (g_col - start[g_row]) < k[story][g_row]
     dot_lead = np.bincount(g_row[lead_col], weights=gram[lead_col], minlength=n)
-    lead_block = lead_col & (index < k[story])[g_row]
-    lead_sq = _segment_sums(gram[lead_block], np.cumsum(k * k) - k * k, k * k)[story]
     in_lead = index < k[story]
     others = np.maximum(size - 1, 1).astype(np.float64)
     feats["sim_centroid"] = cos(dot_total, total_sq)
@@ -561,7 +572,7 @@ def _features(
         np.where(in_lead, lead_sq - 2.0 * dot_lead + sq, lead_sq),
     )
     feats["sim_max"] = np.where(size > 1, np.maximum.reduceat(sim, row_at), 0.0)
-    feats["sim_mean"] = _segment_sums(sim, row_at, size) / others
+    feats["sim_mean"] = sim_sum / others
     feats["degree"] = np.bincount(g_row, weights=sim > 0.1, minlength=n) / others
 
     dfc = df_doc[c]
@@ -570,13 +581,12 @@ def _features(
     _, first_entry = np.unique(c, return_index=True)  # entries are sorted by row
     novelty = np.bincount(r[first_entry], minlength=n) / safe_unique
     feats["novelty"] = np.where(n_unique > 0, novelty, 0.0)
-    feats["rank_rest"] = _ranks(sim_rest, story, start, size)
     max_rest = np.maximum.reduceat(sim_rest, story_start)[story]
     feats["rel_rest"] = np.where(
         max_rest > 0, sim_rest / np.where(max_rest > 0, max_rest, 1.0), 0.0
     )
-    feats["rank_len"] = _ranks(ntok, story, start, size)
-    feats["rank_idf_sum"] = _ranks(idf_sum, story, start, size)
+    ranks = _ranks([sim_rest, ntok, idf_sum], story, start, size)
+    feats["rank_rest"], feats["rank_len"], feats["rank_idf_sum"] = ranks
 
     # Position.
     index_f = index.astype(np.float64)
