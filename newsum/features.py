@@ -253,7 +253,9 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     if len(mid):
         n, s = lengths[mid], starts[mid]
         m = n - n % 8  # the values in the 8 partial sums
-        lane = np.repeat(np.arange(len(mid)) * 8, m) + (_ranges(np.zeros_like(m), m) % 8)
+        # Each value's partial sum: its segment's 8 bins, by position mod 8 (each segment's m
+        # values start at a multiple of 8 here).
+        lane = np.repeat(np.arange(len(mid)) * 8, m) + np.arange(int(m.sum())) % 8
         r = np.bincount(lane, weights=values[_ranges(s, m)], minlength=8 * len(mid))
         r = r.reshape(-1, 8)
         total = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + (
@@ -317,7 +319,7 @@ def _text_columns(texts: list[str], feats: dict[str, np.ndarray]) -> None:
         return np.fromiter(map(test, pool), bool, n).astype(np.float64)
 
     lows = list(map(str.lower, texts))
-    low_joined = joined.lower()
+    low_joined = "\n".join(lows)
     strips = list(map(str.strip, lows))
     feats["n_chars"] = np.fromiter(map(len, texts), np.float64, n)
     feats["n_double_quotes"] = count('"') + count("“") + count("”")
