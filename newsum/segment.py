@@ -427,15 +427,18 @@ def detokenize_many(texts: list[str], capitalize: bool = False) -> list[str]:
 
 
 _ODD_SPACE = bytes(c for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
+_ODD_SPACE_CHAR = re.compile(r"[^\S \n]")  # whitespace but a space or a line break
 
 
 def _plain_spaced(joined: str) -> bool:
-    """True when `joined` is ASCII with single spaces only between tokens (the usual case),
-    so the whitespace needs no normalizing."""
-    if not joined.isascii() or "  " in joined or " \n" in joined or "\n " in joined:
+    """True when `joined` has single spaces only between tokens and no other whitespace but
+    line breaks (the usual case), so the whitespace needs no normalizing."""
+    if "  " in joined or " \n" in joined or "\n " in joined:
         return False
     if joined[:1] == " " or joined[-1:] == " ":
         return False
+    if not joined.isascii():  # a story with a "£" or an "é": ~10x faster than normalizing
+        return _ODD_SPACE_CHAR.search(joined) is None
     data = joined.encode("ascii")
     return len(data.translate(None, _ODD_SPACE)) == len(data)
 
