@@ -253,9 +253,8 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     if len(mid):
         n, s = lengths[mid], starts[mid]
         m = n - n % 8  # the values in the 8 partial sums
-        # Each value's partial sum: its segment's 8 bins, by position mod 8 (each segment's m
-        # values start at a multiple of 8 here).
-        lane = np.repeat(np.arange(len(mid)) * 8, m) + np.arange(int(m.sum())) % 8
+        # Each value's partial sum: its segment's 8 bins in turn (m is a multiple of 8).
+        lane = (np.repeat(np.arange(len(mid)) * 8, m // 8)[:, None] + np.arange(8)).ravel()
         r = np.bincount(lane, weights=values[_ranges(s, m)], minlength=8 * len(mid))
         r = r.reshape(-1, 8)
         total = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + (
