@@ -233,7 +233,8 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     in 8 interleaved partial sums, combined as a tree, then the remaining values one by one;
     more in two halves (the first a multiple of 8 long). A batch of stories must round each
     story's sums as that story alone does, so this follows the same order (np.bincount adds
-    in input order from 0). The values must not hold -0.0 (0.0 + -0.0 is 0.0)."""
+    in input order from 0; tests/test_features.py checks it against np.sum). The values must
+    not hold -0.0 (0.0 + -0.0 is 0.0)."""
     import numpy as np
 
     out = np.zeros(len(starts))
@@ -403,9 +404,8 @@ def document_features(
     Without a `prior` its three columns are 0 (a model file always has one). `highlights`
     (the story's own highlight sentences as tokens) leave the story's own counts out of the
     prior, for training stories (`BigramPrior.columns`)."""
-    return document_features_many([doc], idf, prior, None if highlights is None else [highlights])[
-        0
-    ]
+    own = None if highlights is None else [highlights]
+    return document_features_many([doc], idf, prior, own)[0]
 
 
 def document_features_many(
