@@ -1,13 +1,13 @@
 """Where the default method's time goes: each part of its path timed alone, then end to end.
 
 Parts, per story (CPU ms, best of 3 passes over the same stories): reading; reading with every
-sentence's display text and tokens (the features need them); the per-sentence feature rows;
-all sentence features, and all but the bigram prior's three columns; the sentence trees; the
-candidate ranker's choice, one story a call (as `summarize`) and 64 stories a call (as
-`summarize_many`: `CandidateRanker.choose_many`, the stories' feature matrices stacked in the
-timed part as `ModelFile.choose_many` stacks them); `newsum.summarize` end to end. The parts
-measured alone add up to less than the end-to-end time: run one after the other, each evicts
-the others' data from the CPU cache.
+sentence's display text and tokens (the features need them); all sentence features, one story
+a call (as `summarize`) and in batches of 64 as `summarize_many` scores them
+(document_features_many), and all but the bigram prior's three columns; the sentence trees; the
+candidate ranker's choice, one story a call and 64 stories a call (`CandidateRanker.choose_many`,
+the stories' feature matrices stacked in the timed part as `ModelFile.choose_many` stacks them);
+`newsum.summarize` end to end. The parts measured alone add up to less than the end-to-end time:
+run one after the other, each evicts the others' data from the CPU cache.
 
     python benchmarks/bench_model_parts.py [--data FILE.jsonl.gz] [--limit 500]
 """
@@ -21,10 +21,9 @@ from collections.abc import Callable
 from bench_methods import DEFAULT_DATA, load
 
 import newsum
-from newsum.features import _sentence_row, document_features
+from newsum.features import document_features, document_features_many
 from newsum.methods.model import MODEL_PATH, ModelFile
-
-BATCH = 64  # stories a call for the batched ranker (newsum.summarizer.BATCH)
+from newsum.summarizer import BATCH
 
 
 def per_story(fn: Callable[[], object], n: int) -> float:
@@ -72,14 +71,15 @@ def main() -> None:
         "read + display text and tokens": lambda: [
             [(s.plain, s.tokens) for s in newsum.read_document(a).sentences] for a in arts
         ],
-        "feature rows (_sentence_row)": lambda: [
-            [_sentence_row(s.plain, s.tokens) for s in d.sentences] for d in docs
-        ],
-        "sentence features (all)": lambda: [
+        "sentence features (all), one story a call": lambda: [
             document_features(d, model.idf, model.prior) for d in docs
         ],
-        "sentence features without the bigram prior": lambda: [
-            document_features(d, model.idf) for d in docs
+        f"sentence features (all), {BATCH} stories a call": lambda: [
+            document_features_many(docs[k : k + BATCH], model.idf, model.prior)
+            for k in range(0, n, BATCH)
+        ],
+        f"sentence features without the bigram prior, {BATCH} stories a call": lambda: [
+            document_features_many(docs[k : k + BATCH], model.idf) for k in range(0, n, BATCH)
         ],
         f"sentence trees ({model.trees.n_trees})": lambda: [model.trees.predict(x) for x in xs],
         "candidate ranker, one story a call (choose)": lambda: [

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from functools import cache, cached_property
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from itertools import chain, compress, repeat
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING
 
 from .document import Document
@@ -27,7 +27,13 @@ if TYPE_CHECKING:
 
 # Quote marks as they appear in display text: straight and curly, double and single.
 _QUOTE_CHARS = frozenset("\"“”„«»'‘’")
-_SINGLE_QUOTE_MARK = re.compile(r"(?:^|(?<=\s))['‘’]|['‘’](?=\s|$)")
+# A single quote mark at a word's edge: after a space or the text's start, or before a space
+# or its end. One pattern per mark, opening with it: the regex engine jumps from one to the
+# next (r"(?:^|(?<=\s))['‘’]|['‘’](?=\s|$)", which opens with a look-behind, tries every
+# position: ~30x slower).
+_SINGLE_QUOTE_MARKS = tuple(
+    (mark, re.compile(mark + r"(?:(?<!\S" + mark + r")|(?=\s|$))")) for mark in "'‘’"
+)
 
 # Token cues. Each group becomes one 0/1 feature: any token of the sentence in the group.
 CUES: dict[str, frozenset[str]] = {
@@ -54,8 +60,8 @@ _CUE_GROUPS = tuple(CUES.values())
 
 
 def _cue_bits() -> dict[str, int]:
-    """Each cue word's groups as bits: a sentence's cue flags are then one set intersection
-    and a lookup (`_cue_flags`) instead of ten set tests (~0.05 ms a story)."""
+    """Each cue word's groups as bits: a sentence's cue flags are then the or of its words'
+    bits instead of ten set tests."""
     bits: dict[str, int] = {}
     for bit, group in enumerate(_CUE_GROUPS):
         for word in group:
@@ -63,13 +69,7 @@ def _cue_bits() -> dict[str, int]:
     return bits
 
 
-@cache
-def _cue_flags(mask: int) -> tuple[float, ...]:
-    return tuple(float(mask >> bit & 1) for bit in range(len(_CUE_GROUPS)))
-
-
 _CUE_BITS = _cue_bits()
-_CUE_WORDS = frozenset(_CUE_BITS)
 _OPENER_PRONOUN = frozenset("he she it they this these those his her their its".split())
 _OPENER_LINK = frozenset("but however and also meanwhile so yet still".split())
 
@@ -141,7 +141,6 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 N_FEATURES = len(FEATURE_NAMES)
 
-_N_SIMPLE = FEATURE_NAMES.index("idf_mean")  # per-sentence features built in the Python loop
 _STOP_INDEX = {w: i for i, w in enumerate(sorted(STOPWORDS))}
 
 
@@ -267,57 +266,179 @@ class IdfTable:
         return cls(kept, values, unknown)
 
 
-def _sentence_row(text: str, tokens: tuple[str, ...]) -> list[float]:
-    """Features of one sentence on its own (`n_tokens` .. the `cue_*` flags)."""
-    n = len(tokens)
-    toks = set(tokens)
-    stop = sum(map(STOPWORDS.__contains__, tokens))
-    digits = sum(map(str.isdigit, tokens))
-    low = text.lower()
-    stripped = low.strip()
-    first = tokens[0] if tokens else ""
-    inv = 1.0 / n if n else 0.0
-    row = [
-        float(n),
-        float(n - stop - digits),
-        float(len(text)),
-        stop * inv,
-        digits * inv,
-        float(text.count('"') + text.count("“") + text.count("”")),
-        float(len(_SINGLE_QUOTE_MARK.findall(text)))
-        if "'" in text or "‘" in text or "’" in text
-        else 0.0,
-        float(stripped[:1] in _QUOTE_CHARS) if stripped else 0.0,
-        float(stripped[-1:] in _QUOTE_CHARS) if stripped else 0.0,
-        float(text.count(",")),
-        float(text.count("(") + text.count(")")),
-        float(":" in text),
-        float(stripped.endswith(":")),
-        float(stripped.rstrip("\"“”'’)").endswith("?")),
-        float("!" in text),
-        float(" - " in text or "—" in text or "--" in text or " – " in text),
-        float("@" in text),
-        float("(cnn" in low or "cnn)" in low),
-        float("daily mail" in low or "dailymail" in low),
-        float(first == "by"),
-        float(first in _OPENER_PRONOUN),
-        float(first in _OPENER_LINK),
-    ]
-    mask = 0
-    for word in toks & _CUE_WORDS:
-        mask |= _CUE_BITS[word]
-    row.extend(_cue_flags(mask))
-    return row
-
-
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """0 for the largest value, ties by position; divided by the count (0 <= rank < 1)."""
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions starts[k], starts[k] + 1, ... (lengths[k] of them) for every k, in order."""
     import numpy as np
 
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = np.arange(len(values), dtype=np.float64)
-    return ranks / len(values)
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
+
+
+def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`values[s:s + n].sum()` of every segment, bit for bit, in a few numpy calls.
+
+    numpy adds a contiguous array pairwise: fewer than 8 values one by one from 0; up to 128
+    in 8 interleaved partial sums, combined as a tree, then the remaining values one by one;
+    more in two halves (the first a multiple of 8 long). A batch of stories must round each
+    story's sums as that story alone does, so this follows the same order (np.bincount adds
+    in input order from 0; tests/test_features.py checks it against np.sum). The values must
+    not hold -0.0 (0.0 + -0.0 is 0.0)."""
+    import numpy as np
+
+    out = np.zeros(len(starts))
+    few = np.flatnonzero(lengths < 8)
+    if len(few):
+        n = lengths[few]
+        seg = np.repeat(np.arange(len(few)), n)
+        out[few] = np.bincount(seg, weights=values[_ranges(starts[few], n)], minlength=len(few))
+    mid = np.flatnonzero((lengths >= 8) & (lengths <= 128))
+    if len(mid):
+        n, s = lengths[mid], starts[mid]
+        m = n - n % 8  # the values in the 8 partial sums
+        # Each value's partial sum: its segment's 8 bins in turn (m is a multiple of 8).
+        lane = (np.repeat(np.arange(len(mid)) * 8, m // 8)[:, None] + np.arange(8)).ravel()
+        r = np.bincount(lane, weights=values[_ranges(s, m)], minlength=8 * len(mid))
+        r = r.reshape(-1, 8)
+        total = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + (
+            (r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7])
+        )
+        # The rest one by one onto the total: a sum from 0 of the total, then the rest.
+        seg = np.arange(len(mid))
+        out[mid] = np.bincount(
+            np.concatenate([seg, np.repeat(seg, n - m)]),
+            weights=np.concatenate([total, values[_ranges(s + m, n - m)]]),
+            minlength=len(mid),
+        )
+    long = np.flatnonzero(lengths > 128)
+    if len(long):
+        n, s = lengths[long], starts[long]
+        half = n // 2 - n // 2 % 8
+        out[long] = _segment_sums(values, s, half) + _segment_sums(values, s + half, n - half)
+    return out
+
+
+def _ranks(
+    columns: list[np.ndarray], story: np.ndarray, start: np.ndarray, n: np.ndarray
+) -> np.ndarray:
+    """Each column's ranks within each story: 0 for the largest value, ties by position;
+    divided by the story's sentence count (0 <= rank < 1). Each row's `story` (ascending),
+    its story's first row `start` and size `n`. All columns sorted at once."""
+    import numpy as np
+
+    rows = len(story)
+    values = np.concatenate(columns)
+    column = np.repeat(np.arange(len(columns)), rows)
+    order = np.lexsort((-values, np.tile(story, len(columns)) + column * (story[-1] + 1)))
+    ranks = np.empty(len(values), dtype=np.float64)  # stable: ties stay in row order
+    ranks[order] = np.arange(len(values)) - (np.tile(start, len(columns)) + column * rows)[order]
+    return ranks.reshape(len(columns), rows) / n
+
+
+def _text_columns(texts: list[str], feats: dict[str, np.ndarray]) -> None:
+    """The features of each sentence's display text alone (`n_chars` .. `has_daily_mail`).
+
+    Column by column over all sentences (C-level maps, no Python loop per sentence); a
+    column whose character or phrase occurs in no sentence is zeros without a pass."""
+    import numpy as np
+
+    n = len(texts)
+    joined = "\n".join(texts)  # for `in` tests of the whole batch; no phrase holds a "\n"
+
+    def count(sub: str) -> np.ndarray:
+        if sub not in joined:
+            return np.zeros(n)
+        return np.fromiter(map(str.count, texts, repeat(sub)), np.float64, n)
+
+    def has(subs: Sequence[str], pool: list[str] = texts, whole: str = joined) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        for sub in subs:
+            if sub in whole:
+                out |= np.fromiter(map(str.__contains__, pool, repeat(sub)), bool, n)
+        return out.astype(np.float64)
+
+    def flags(pool: Iterable[object], test: Callable[[object], bool]) -> np.ndarray:
+        return np.fromiter(map(test, pool), bool, n).astype(np.float64)
+
+    lows = list(map(str.lower, texts))
+    low_joined = "\n".join(lows)
+    strips = list(map(str.strip, lows))
+    feats["n_chars"] = np.fromiter(map(len, texts), np.float64, n)
+    feats["n_double_quotes"] = count('"') + count("“") + count("”")
+    # Quote marks standing alone at a word's edge, found in the joined text: the "\n" between
+    # two sentences counts as the space or text edge that the pattern looks for either side.
+    marks = np.zeros(n)
+    at = [m.start() for q, rx in _SINGLE_QUOTE_MARKS if q in joined for m in rx.finditer(joined)]
+    if at:
+        lens = np.fromiter(map(len, texts), np.intp, n) + 1
+        where = np.searchsorted(np.cumsum(lens), at, side="right")
+        marks = np.bincount(where, minlength=n).astype(np.float64)
+    feats["n_single_quote_marks"] = marks
+    feats["starts_with_quote"] = flags(
+        map(itemgetter(slice(None, 1)), strips), _QUOTE_CHARS.__contains__
+    )
+    feats["ends_with_quote"] = flags(
+        map(itemgetter(slice(-1, None)), strips), _QUOTE_CHARS.__contains__
+    )
+    feats["n_commas"] = count(",")
+    feats["n_parens"] = count("(") + count(")")
+    feats["has_colon"] = has([":"])
+    feats["ends_colon"] = (
+        flags(strips, methodcaller("endswith", ":")) if ":" in joined else np.zeros(n)
+    )
+    feats["ends_question"] = (
+        flags(map(str.rstrip, strips, repeat("\"“”'’)")), methodcaller("endswith", "?"))
+        if "?" in joined
+        else np.zeros(n)
+    )
+    feats["has_exclaim"] = has(["!"])
+    feats["has_dash"] = has([" - ", "—", "--", " – "])
+    feats["has_at"] = has(["@"])
+    feats["has_cnn_paren"] = has(["(cnn", "cnn)"], lows, low_joined)
+    feats["has_daily_mail"] = has(["daily mail", "dailymail"], lows, low_joined)
+
+
+def _token_columns(
+    tokens: list[tuple[str, ...]],
+    lens: np.ndarray,
+    distinct: list[str],
+    token_word: np.ndarray,
+    classes: _Words,
+    feats: dict[str, np.ndarray],
+) -> None:
+    """The features of each sentence's tokens alone (`n_tokens`, `n_content`, `frac_*`, the
+    opener flags and the `cue_*` flags), from every token's word (`token_word`, a position in
+    `distinct`) and every sentence's token count (`lens`)."""
+    import numpy as np
+
+    n, d = len(tokens), len(distinct)
+    row = np.repeat(np.arange(n), lens)
+    stop = np.bincount(row, weights=classes.stop[token_word] >= 0, minlength=n)
+    is_digits = np.fromiter(map(str.isdigit, distinct), bool, d)
+    digits = np.bincount(row, weights=is_digits[token_word], minlength=n)
+    ntok = lens.astype(np.float64)
+    inv = np.where(lens > 0, 1.0 / np.maximum(ntok, 1.0), 0.0)
+    feats["n_tokens"] = ntok
+    feats["n_content"] = ntok - stop - digits
+    feats["frac_stop"] = stop * inv
+    feats["frac_digit_tokens"] = digits * inv
+    # The first token's word, and each sentence's cue groups as bits (or-ed over its tokens).
+    said = np.flatnonzero(lens > 0)
+    first = (np.cumsum(lens) - lens)[said]
+    openers = [t[0] for t in tokens if t]
+    for name, words in (
+        ("has_by_start", frozenset({"by"})),
+        ("opener_pronoun", _OPENER_PRONOUN),
+        ("opener_link", _OPENER_LINK),
+    ):
+        feats[name] = np.zeros(n)
+        feats[name][said] = np.fromiter(map(words.__contains__, openers), bool, len(said))
+    bits = np.fromiter(map(_CUE_BITS.get, distinct, repeat(0)), np.int64, d)
+    mask = np.zeros(n, dtype=np.int64)
+    if len(said):
+        mask[said] = np.bitwise_or.reduceat(bits[token_word], first)
+    flags = (mask[:, None] >> np.arange(len(CUES)) & 1).astype(np.float64)
+    for bit, name in enumerate(CUES):
+        feats[name] = flags[:, bit]
 
 
 def document_features(
@@ -331,170 +452,234 @@ def document_features(
     Without a `prior` its three columns are 0 (a model file always has one). `highlights`
     (the story's own highlight sentences as tokens) leave the story's own counts out of the
     prior, for training stories (`BigramPrior.columns`)."""
+    own = None if highlights is None else [highlights]
+    return document_features_many([doc], idf, prior, own)[0]
+
+
+def document_features_many(
+    docs: Sequence[Document],
+    idf: IdfTable,
+    prior: BigramPrior | None = None,
+    highlights: Sequence[Sequence[Sequence[str]] | None] | None = None,
+) -> list[np.ndarray]:
+    """`[document_features(d, idf, prior) for d in docs]`, bit for bit, with one set of numpy
+    calls for all the stories (a story's own calls cost more than its arithmetic). With
+    `highlights`, one per story (see `document_features`; None: that story's counts stay in
+    the prior)."""
     import numpy as np
 
-    sents = doc.sentences
-    n = len(sents)
-    simple = np.array([_sentence_row(s.plain, s.tokens) for s in sents], dtype=np.float64)
-    ntok = simple[:, 0]
+    sizes = [len(d.sentences) for d in docs]
+    ends = np.cumsum(sizes, dtype=np.intp).tolist()
+    x = stacked_features(docs, idf, prior, highlights)
+    return [x[e - k : e] for e, k in zip(ends, sizes, strict=True)]
 
-    # Content words as sparse (sentence, word, count) entries, sorted by sentence then word.
-    # Everything below is bincount/reduceat over these entries: no BLAS call, so the result
-    # does not depend on thread counts and small stories stay cheap.
-    # Every distinct word once: content words (neither stopwords nor numbers) are numbered in
-    # order of appearance; each token gets its word's number through a small per-story dict.
+
+def stacked_features(
+    docs: Sequence[Document],
+    idf: IdfTable,
+    prior: BigramPrior | None = None,
+    highlights: Sequence[Sequence[Sequence[str]] | None] | None = None,
+) -> np.ndarray:
+    """The rows of `document_features_many` in one matrix, story after story."""
+    import numpy as np
+
+    sizes = np.array([len(d.sentences) for d in docs], dtype=np.intp)
+    full = np.flatnonzero(sizes).tolist()  # an empty story has no rows (and no story number)
+    return _features(
+        [docs[k] for k in full],
+        sizes[full],
+        idf,
+        prior,
+        None if highlights is None else [highlights[k] for k in full],
+    )
+
+
+def _features(
+    docs: Sequence[Document],
+    sizes: np.ndarray,
+    idf: IdfTable,
+    prior: BigramPrior | None,
+    highlights: Sequence[Sequence[Sequence[str]] | None] | None,
+) -> np.ndarray:
+    """The feature rows of all sentences of `docs` (`sizes` of them each), stacked."""
+    import numpy as np
+
+    sents = [s for d in docs for s in d.sentences]
+    n = len(sents)
+    if n == 0:
+        return np.zeros((0, N_FEATURES))
+    feats: dict[str, np.ndarray] = {}
+    texts = [s.plain for s in sents]
     tokens = [s.tokens for s in sents]
+
+    # Rows: each sentence's story, that story's first row and size, its index in the story.
+    story = np.repeat(np.arange(len(sizes)), sizes)
+    story_start = np.cumsum(sizes) - sizes
+    start = story_start[story]
+    size = sizes[story]
+    index = np.arange(n) - start
+    size_f = size.astype(np.float64)
+
+    # Every distinct word of the batch once; each token gets its word's number through a dict.
+    lens = np.fromiter(map(len, tokens), np.intp, n)
     flat = list(chain.from_iterable(tokens))
     distinct = list(dict.fromkeys(flat))
-    number = {w: j for j, w in enumerate(distinct)}
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
     token_word = np.fromiter(map(number.__getitem__, flat), np.intp, len(flat))
+    token_row = np.repeat(np.arange(n), lens)
     classes = _Words(distinct, idf)
-    is_content, vocab, at = classes.content, classes.vocab, classes.at
-    v = max(1, len(vocab))
-    known = (at >= 0).astype(np.float64)
-    weights = idf.values[at]
-    content_token = is_content[token_word]
-    token_row = np.repeat(np.arange(n, dtype=np.intp), [len(t) for t in tokens])
-    row_idx = token_row[content_token]
-    col_idx = (np.cumsum(is_content) - 1)[token_word[content_token]]
-    keys, cnt = np.unique(row_idx * v + col_idx, return_counts=True)
+    _text_columns(texts, feats)
+    _token_columns(tokens, lens, distinct, token_word, classes, feats)
+    ntok = feats["n_tokens"]
+
+    # Content words as sparse (sentence, word, count) entries, sorted by sentence then word,
+    # a story's words numbered in order of first appearance in that story (columns of
+    # different stories never meet). Everything below is bincount/reduceat over these
+    # entries: no BLAS call, so the result does not depend on thread counts, and each sum
+    # adds a story's values in the order that story alone would.
+    at_word = np.full(len(distinct), -1, dtype=np.intp)
+    at_word[classes.content] = classes.at
+    content = np.flatnonzero(classes.content[token_word])
+    c_word, c_row = token_word[content], token_row[content]
+    pairs, first_at, pair_of = np.unique(
+        story[c_row] * len(distinct) + c_word, return_index=True, return_inverse=True
+    )
+    by_appearance = np.argsort(first_at)
+    column = np.empty(len(pairs), dtype=np.intp)
+    column[by_appearance] = np.arange(len(pairs))
+    v = max(1, len(pairs))
+    keys, cnt = np.unique(c_row * v + column[pair_of], return_counts=True)
     r = keys // v
     c = keys % v
     cnt = cnt.astype(np.float64)
-    w = weights[c] if len(vocab) else np.zeros(0)
+    at = at_word[(pairs % len(distinct))[by_appearance]]  # each column's idf position
+    known = (at >= 0).astype(np.float64)
+    w = idf.values[at][c]
 
-    def per_row(x: np.ndarray) -> np.ndarray:
-        return np.bincount(r, weights=x, minlength=n)
+    def per_row(values: np.ndarray) -> np.ndarray:
+        return np.bincount(r, weights=values, minlength=n)
 
     n_words = per_row(cnt)
     n_unique = np.bincount(r, minlength=n).astype(np.float64)
     safe_words = np.maximum(n_words, 1.0)
     safe_unique = np.maximum(n_unique, 1.0)
     idf_sum = per_row(cnt * w)
-    idf_mean = idf_sum / safe_words
     idf_max = np.zeros(n)
     if len(r):
         starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
         idf_max[r[starts]] = np.maximum.reduceat(w, starts)
-    frac_oov = per_row(cnt * (1.0 - known[c])) / safe_words
+    feats["idf_mean"] = idf_sum / safe_words
+    feats["idf_max"] = idf_max
+    feats["idf_sum"] = idf_sum
+    feats["frac_oov"] = per_row(cnt * (1.0 - known[c])) / safe_words
 
-    # Cosine similarities of tf-idf vectors: the Gram matrix from pairs of entries that share
-    # a word (entries grouped by word; each group contributes all its pairs).
+    # Cosine similarities of tf-idf vectors: each story's Gram matrix (a block of size**2
+    # values, row by row, in story order) from pairs of entries that share a word (entries
+    # grouped by word; each group contributes all its pairs).
     val = cnt * w
-    df_doc = np.bincount(c, minlength=v).astype(np.float64)
+    df = np.bincount(c, minlength=v)
+    df_doc = df.astype(np.float64)
     order = np.argsort(c, kind="stable")
     rs, vs = r[order], val[order]
-    size = df_doc[c[order]].astype(np.intp)  # group size of each entry
-    first = np.concatenate(([0], np.cumsum(np.bincount(c, minlength=v))[:-1]))[c[order]]
-    a = np.repeat(np.arange(len(rs), dtype=np.intp), size)
-    offset = np.arange(len(a), dtype=np.intp) - np.repeat(np.cumsum(size) - size, size)
-    b = np.repeat(first, size) + offset
-    gram = np.bincount(rs[a] * n + rs[b], weights=vs[a] * vs[b], minlength=n * n).reshape(n, n)
-    sq = np.diag(gram).copy()
+    group = df[c[order]]  # group size of each entry
+    first = (np.cumsum(df) - df)[c[order]]
+    a = np.repeat(np.arange(len(rs), dtype=np.intp), group)
+    b = np.repeat(first, group) + _ranges(np.zeros_like(group), group)
+    row_at = (np.cumsum(sizes * sizes) - sizes * sizes)[story] + index * size  # a row's block
+    gram = np.bincount(
+        row_at[rs[a]] - start[rs[a]] + rs[b],
+        weights=vs[a] * vs[b],
+        minlength=int((sizes * sizes).sum()),
+    )
+    g_row = np.repeat(np.arange(n), size)  # each Gram value's row and (global) column
+    g_col = _ranges(start, size)
+    diag = row_at + index
+    sq = gram[diag]
     norm = np.sqrt(sq)
     safe_norm = np.where(norm > 0, norm, 1.0)
-    sim = gram / safe_norm[:, None] / safe_norm[None, :]
-    np.fill_diagonal(sim, 0.0)
-    dot_total = gram.sum(axis=1)  # vec_i . total
-    total_sq = dot_total.sum()
+    sim = gram / safe_norm[g_row] / safe_norm[g_col]
+    sim[diag] = 0.0
+    k = np.minimum(3, sizes)  # the lead's sentences in each story
+    lead_col = (g_col - start[g_row]) < k[story][g_row]
+    lead_block = lead_col & (index < k[story])[g_row]
+    # The row sums of the Gram and similarity matrices and the sum of each lead block, in one
+    # call: one after the other in one array.
+    sums = _segment_sums(
+        np.concatenate([gram, sim, gram[lead_block]]),
+        np.concatenate([row_at, row_at + len(gram), 2 * len(gram) + np.cumsum(k * k) - k * k]),
+        np.concatenate([size, size, k * k]),
+    )
+    dot_total, sim_sum, lead_sq = sums[:n], sums[n : 2 * n], sums[2 * n :][story]
+    total_sq = _segment_sums(dot_total, story_start, sizes)[story]  # dot_total: vec_i . total
 
     def cos(dots: np.ndarray, target_sq: np.ndarray) -> np.ndarray:
         t = np.sqrt(np.maximum(target_sq, 0.0))
         return np.where(t > 1e-12, dots / safe_norm / np.where(t > 1e-12, t, 1.0), 0.0)
 
-    sim_centroid = cos(dot_total, np.full(n, total_sq))
     sim_rest = cos(dot_total - sq, total_sq - 2.0 * dot_total + sq)
-    k = min(3, n)
-    dot_lead = gram[:, :k].sum(axis=1)
-    lead_sq = gram[:k, :k].sum()
-    in_lead = np.arange(n) < k
-    sim_lead3 = cos(
+    dot_lead = np.bincount(g_row[lead_col], weights=gram[lead_col], minlength=n)
+    in_lead = index < k[story]
+    others = np.maximum(size - 1, 1).astype(np.float64)
+    feats["sim_centroid"] = cos(dot_total, total_sq)
+    feats["sim_rest"] = sim_rest
+    feats["sim_first"] = sim[row_at + ((index == 0) & (size > 1))]
+    feats["sim_lead3"] = cos(
         np.where(in_lead, dot_lead - sq, dot_lead),
         np.where(in_lead, lead_sq - 2.0 * dot_lead + sq, lead_sq),
     )
-    sim_first = sim[:, 0].copy()
-    if n > 1:
-        sim_first[0] = sim[0, 1]
-    others = max(n - 1, 1)
-    sim_max = sim.max(axis=1) if n > 1 else np.zeros(n)
-    sim_mean = sim.sum(axis=1) / others
-    degree = (sim > 0.1).sum(axis=1) / others
+    feats["sim_max"] = np.where(size > 1, np.maximum.reduceat(sim, row_at), 0.0)
+    feats["sim_mean"] = sim_sum / others
+    feats["degree"] = np.bincount(g_row, weights=sim > 0.1, minlength=n) / others
 
     dfc = df_doc[c]
-    topicality = per_row((dfc - 1.0) / others) / safe_unique
-    shared = per_row(w * (dfc > 1)) / np.maximum(per_row(w), 1e-9)
+    feats["topicality"] = per_row((dfc - 1.0) / others[r]) / safe_unique
+    feats["shared_idf_frac"] = per_row(w * (dfc > 1)) / np.maximum(per_row(w), 1e-9)
     _, first_entry = np.unique(c, return_index=True)  # entries are sorted by row
-    novelty = np.bincount(r[first_entry], minlength=n)[:n] / safe_unique
-    novelty = np.where(n_unique > 0, novelty, 0.0)
+    novelty = np.bincount(r[first_entry], minlength=n) / safe_unique
+    feats["novelty"] = np.where(n_unique > 0, novelty, 0.0)
+    max_rest = np.maximum.reduceat(sim_rest, story_start)[story]
+    feats["rel_rest"] = np.where(
+        max_rest > 0, sim_rest / np.where(max_rest > 0, max_rest, 1.0), 0.0
+    )
+    ranks = _ranks([sim_rest, ntok, idf_sum], story, start, size)
+    feats["rank_rest"], feats["rank_len"], feats["rank_idf_sum"] = ranks
 
     # Position.
-    index = np.arange(n, dtype=np.float64)
-    doc_tokens = ntok.sum()
-    words_before = np.concatenate(([0.0], np.cumsum(ntok)[:-1]))
-    long_before = np.concatenate(([0.0], np.cumsum(ntok >= 8)[:-1]))
-    position = np.column_stack(
-        [
-            index,
-            index / n,
-            1.0 / (index + 1.0),
-            np.full(n, float(n)),
-            np.full(n, doc_tokens),
-            words_before,
-            words_before / max(doc_tokens, 1.0),
-            long_before,
-        ]
-    )
+    index_f = index.astype(np.float64)
+    doc_tokens = np.bincount(story, weights=ntok)[story]  # whole numbers: exact in any order
+    words_before = np.cumsum(ntok) - ntok
+    words_before -= words_before[start]
+    long_before = np.cumsum(ntok >= 8) - (ntok >= 8)
+    feats["index"] = index_f
+    feats["rel_index"] = index_f / size
+    feats["inv_index"] = 1.0 / (index_f + 1.0)
+    feats["n_sentences"] = size_f
+    feats["doc_tokens"] = doc_tokens
+    feats["words_before"] = words_before
+    feats["rel_words_before"] = words_before / np.maximum(doc_tokens, 1.0)
+    feats["long_before"] = (long_before - long_before[start]).astype(np.float64)
 
-    max_rest = sim_rest.max()
-    relation = np.column_stack(
-        [
-            idf_mean,
-            idf_max,
-            idf_sum,
-            frac_oov,
-            sim_centroid,
-            sim_rest,
-            sim_first,
-            sim_lead3,
-            sim_max,
-            sim_mean,
-            degree,
-            topicality,
-            shared,
-            novelty,
-            _ranks(sim_rest),
-            sim_rest / max_rest if max_rest > 0 else np.zeros(n),
-            _ranks(ntok),
-            _ranks(idf_sum),
-        ]
-    )
+    # Neighbours: the previous and next sentence in the same story (-1 where there is none).
+    prev_row = np.arange(n) - 1  # row -1 (the last) only where the story has no previous one
+    next_row = np.minimum(np.arange(n) + 1, n - 1)
 
-    col = {name: k for k, name in enumerate(FEATURE_NAMES[8:_N_SIMPLE])}
-    by_cue = simple[:, col["cue_byline"]]
-    ends_colon = simple[:, col["ends_colon"]]
+    def shift(values: np.ndarray, by: int) -> np.ndarray:
+        if by > 0:
+            return np.where(index == 0, -1.0, values[prev_row])
+        return np.where(index == size - 1, -1.0, values[next_row])
 
-    def shift(x: np.ndarray, k: int, fill: float) -> np.ndarray:
-        out = np.full(n, fill, dtype=np.float64)
-        if k > 0 and n > k:
-            out[k:] = x[:-k]
-        elif k < 0 and n > -k:
-            out[:k] = x[-k:]
-        return out
+    feats["prev_tokens"] = shift(ntok, 1)
+    feats["prev_sim_rest"] = shift(sim_rest, 1)
+    feats["prev_byline"] = shift(feats["cue_byline"], 1)
+    feats["prev_ends_colon"] = shift(feats["ends_colon"], 1)
+    feats["next_tokens"] = shift(ntok, -1)
+    feats["next_sim_rest"] = shift(sim_rest, -1)
 
-    neighbours = np.column_stack(
-        [
-            shift(ntok, 1, -1.0),
-            shift(sim_rest, 1, -1.0),
-            shift(by_cue, 1, -1.0),
-            shift(ends_colon, 1, -1.0),
-            shift(ntok, -1, -1.0),
-            shift(sim_rest, -1, -1.0),
-        ]
-    )
     if prior is None:
         phrasing = np.zeros((n, 3))
     else:
         # Each distinct word's id in the prior, from its idf position found above.
         word = prior.word_ids(idf)[classes.lexicon(idf)][token_word]
-        phrasing = prior.columns(word, token_row, n, highlights)
-    return np.hstack([position, simple, relation, neighbours, phrasing])
+        phrasing = prior.columns(word, token_row, n, highlights, story)
+    feats["prior_mean"], feats["prior_max"], feats["prior_sum"] = phrasing.T
+    return np.stack([feats[name] for name in FEATURE_NAMES], axis=1)

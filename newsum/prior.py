@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 MIN_COUNT = 5  # stories a bigram must occur in to be kept (20: a smaller file, -0.1 R2)
 ALPHA = 10.0  # smoothing towards `base`, in stories
-_BLOCK = 16  # keys per block of the run-time search: 64 bytes of int32, one cache line
 
 
 class BigramPrior:
@@ -60,17 +59,14 @@ class BigramPrior:
         self.alpha = float(alpha)
         self.min_count = int(min_count)
         self.counts = counts
-        # The run-time search: keys (int32 when they fit) in blocks of _BLOCK, padded with
-        # a key no bigram has. A query finds its block among the blocks' first keys (a small
-        # array that stays in cache), then compares the block's keys at once: about one
-        # cache miss a query where a binary search over the whole table takes several.
+        # The run-time search (`_find`): the keys (int32 when they fit), then one key no bigram
+        # has, so that a search never runs past the end.
         width = self.width
         self.dtype = np.int32 if width * width < np.iinfo(np.int32).max else np.int64
         n = len(self.keys)
-        blocks = np.full(n + _BLOCK - n % _BLOCK, np.iinfo(self.dtype).max, dtype=self.dtype)
-        blocks[:n] = self.keys
-        self._blocks = blocks.reshape(-1, _BLOCK)
-        self._heads = np.ascontiguousarray(self._blocks[:, 0])
+        self._table = np.empty(n + 1, dtype=self.dtype)
+        self._table[:n] = self.keys
+        self._table[n] = np.iinfo(self.dtype).max
         self._unknown = _rate(0, 0, self.base, self.alpha)  # = base, rounded as stored
         self._values = np.empty(n + 1, dtype=np.float32)  # [-1]: a bigram not found
         self._values[:n] = self.values
@@ -131,22 +127,33 @@ class BigramPrior:
         """Each key's position in the table and whether it is there."""
         import numpy as np
 
-        block = np.maximum(np.searchsorted(self._heads, keys, side="right") - 1, 0)
-        match = self._blocks[block] == keys[:, None]
-        return block * _BLOCK + match.argmax(axis=1), match.any(axis=1)
+        # Searched in ascending order, each search reads the table near where the last one
+        # did: ~1.7x faster than a search per key in story order (cache misses).
+        order = np.argsort(keys)
+        ordered = keys[order]
+        table = self._table
+        pos = np.searchsorted(table, ordered)  # < len(table): the last key is larger
+        at = np.empty(len(keys), dtype=np.intp)
+        found = np.empty(len(keys), dtype=bool)
+        at[order] = pos
+        found[order] = table[pos] == ordered
+        return at, found
 
     def columns(
         self,
         word: np.ndarray,
         row: np.ndarray,
         n: int,
-        highlights: Sequence[Sequence[str]] | None = None,
+        highlights: Sequence[Any] | None = None,
+        story: np.ndarray | None = None,
     ) -> np.ndarray:
         """Mean, max and sum of the prior over the bigrams of each of `n` sentences (zeros for
         a sentence of one word), given every token's word id (`word`, -1 for none) and
         sentence (`row`, ascending). With `highlights` (the story's own highlight sentences
         as tokens, at training time) the story's own counts are left out, so a training
-        story is scored as an unseen one would be."""
+        story is scored as an unseen one would be. Sentences of several stories: `story`
+        gives each sentence's story (0, 1, ...) and `highlights` one list per story (None:
+        that story's counts stay in)."""
         import numpy as np
 
         keys, krow = _pair_keys(word, row, self.width)
@@ -156,13 +163,25 @@ class BigramPrior:
         else:
             if self.counts is None:
                 raise ValueError("leaving a story out needs the training counts (BigramPrior.fit)")
-            own = _pair_keys(*self.sentence_ids(highlights), self.width)[0]
+            if story is None:
+                story, highlights = np.zeros(n, dtype=np.intp), [highlights]
+            # A bigram is the story's own when its key and story match: keys offset by story.
+            span = np.int64(self.width) ** 2
+            own = [np.zeros(0, dtype=np.int64)]
+            for k, lines in enumerate(highlights):
+                if lines is not None:
+                    mine = _pair_keys(*self.sentence_ids(lines), self.width)[0]
+                    own.append(mine[mine >= 0].astype(np.int64) + k * span)
+            key_story = story[krow[found]]
+            query = keys[found].astype(np.int64) + key_story * span
             at = at[found]
             stories = self.counts[0][at] - 1
-            hits = self.counts[1][at] - np.isin(keys[found], own)
+            hits = self.counts[1][at] - np.isin(query, np.concatenate(own))
             prior = np.full(len(keys), self._unknown)
             rate = _rate(stories, hits, self.base, self.alpha)
-            prior[found] = np.where(stories >= self.min_count, rate, self._unknown)
+            left_out = np.where(stories >= self.min_count, rate, self._unknown)
+            stays = np.array([lines is None for lines in highlights], dtype=bool)[key_story]
+            prior[found] = np.where(stays, self._values[at], left_out)
         out = np.zeros((n, 3))  # mean, max, sum
         out[:, 2] = np.bincount(krow, weights=prior, minlength=n)
         out[:, 0] = out[:, 2] / np.maximum(np.bincount(krow, minlength=n), 1)

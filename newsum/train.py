@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .document import Document
 from .errors import InputError, missing_module
-from .features import FEATURE_NAMES, IdfTable, document_features, lexicon_ids
+from .features import FEATURE_NAMES, IdfTable, document_features_many, lexicon_ids
 
 if TYPE_CHECKING:
     import numpy as np
@@ -170,17 +170,22 @@ def feature_matrix(
     import numpy as np
 
     from .progress import Progress
+    from .summarizer import BATCH
 
     blocks, labels, groups = [], [], []
     with Progress(len(examples), f"{label:>8}") as bar:
-        for ex in examples:
-            x = document_features(ex.document, idf, prior, ex.highlights)
-            y = np.zeros(len(x))
-            y[ex.oracle] = 1.0
-            blocks.append(x)
-            labels.append(y)
-            groups.append(len(x))
-            bar.update()
+        for k in range(0, len(examples), BATCH):  # as summarize_many scores them
+            chunk = examples[k : k + BATCH]
+            xs = document_features_many(
+                [ex.document for ex in chunk], idf, prior, [ex.highlights for ex in chunk]
+            )
+            for ex, x in zip(chunk, xs, strict=True):
+                y = np.zeros(len(x))
+                y[ex.oracle] = 1.0
+                blocks.append(x)
+                labels.append(y)
+                groups.append(len(x))
+            bar.update(len(chunk))
     return np.vstack(blocks), np.concatenate(labels), np.array(groups)
 
 

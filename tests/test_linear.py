@@ -87,6 +87,24 @@ def test_detokenize_many_matches_the_token_by_token_reference() -> None:
         assert [segment.detokenize(t, capitalize) for t in texts[:200]] == expected[:200]
 
 
+def test_detokenize_many_normalizes_odd_whitespace_in_non_ascii_text() -> None:
+    # Non-ASCII text with single spaces skips the whitespace pass; with any other whitespace
+    # (tabs, no-break and thin spaces, doubled spaces) it must not.
+    rng = random.Random(11)
+    vocab = ["é", "£", "a", "the", "'", '"', "-", "(", ")", ",", "n't", "1", "”", "—"]
+    spaces = [" ", " ", " ", "  ", "\xa0", "\t", "\u2009", "\u3000", "\x1f", "\u2028"]
+    texts = []
+    for _ in range(3000):
+        words = [rng.choice(vocab) for _ in range(rng.randint(1, 10))]
+        texts.append("".join(w + rng.choice(spaces) for w in words).rstrip(rng.choice(["", " "])))
+    for batch in (texts[k : k + 3] for k in range(0, len(texts), 3)):
+        expected = []
+        for t in batch:
+            ref = segment._detokenize_tokens(t.split())
+            expected.append(ref + "." if ref[-1:].isalnum() else ref)
+        assert segment.detokenize_many(batch) == expected, batch
+
+
 def test_detokenize_examples() -> None:
     text = "`` we 're here , '' he said -- the miami - dade ' civilians ' cars ( irgc ) did n't"
     assert segment.detokenize(text, capitalize=True) == (

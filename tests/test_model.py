@@ -361,20 +361,6 @@ def test_train_command_reports_missing_data(tmp_path: Path) -> None:
     assert proc.stderr.startswith("newsum: error:") and "no such file" in proc.stderr
 
 
-def test_cue_flags_are_the_set_tests_of_each_cue_group():
-    import random
-
-    from newsum.features import CUES, _sentence_row
-
-    rng = random.Random(7)
-    words = sorted(set().union(*CUES.values())) + ["river", "council", "the", "of"]
-    for _ in range(500):
-        tokens = tuple(rng.choice(words) for _ in range(rng.randint(0, 12)))
-        row = _sentence_row(" ".join(tokens), tokens)
-        expected = [float(not set(tokens).isdisjoint(group)) for group in CUES.values()]
-        assert row[-len(CUES) :] == expected, tokens  # the cue flags end the row
-
-
 def test_tree_evaluation_matches_a_node_by_node_walk():
     # The vectorised, renumbered evaluation against the plain definition, on the shipped trees.
     model = ModelFile.load(MODEL_PATH)

@@ -133,7 +133,7 @@ def test_features_use_the_prior_and_a_file_keeps_it(tmp_path: Path) -> None:
     np.testing.assert_array_equal(again.score(doc), small.score(doc))
 
 
-def test_the_blocked_search_finds_every_key_and_no_other() -> None:
+def test_the_search_finds_every_key_and_no_other() -> None:
     rng = np.random.default_rng(7)
     keys = np.unique(rng.integers(0, 10_000, size=3_000))
     for n in (0, 1, 15, 16, 17, len(keys)):

@@ -351,7 +351,7 @@ class ModelFile:
         """`[self.score(d, max_sentences) for d in docs]`, the trees run once over all rows."""
         import numpy as np
 
-        from ..features import document_features
+        from ..features import stacked_features
 
         heads = [
             d
@@ -361,9 +361,8 @@ class ModelFile:
         ]
         if not heads:
             return []
-        feats = [document_features(h, self.idf, self.prior) for h in heads]
-        x = np.concatenate(feats)
-        ends = np.cumsum([len(f) for f in feats]).tolist()
+        x = stacked_features(heads, self.idf, self.prior)
+        ends = np.cumsum([len(h.sentences) for h in heads]).tolist()
         starts = [0, *ends[:-1]]
         # Kept for the ranker, which needs each story's features right after (see features()):
         # rows of one matrix, which the ranker then reads without a copy (choose_many).
@@ -382,9 +381,8 @@ class ModelFile:
         if a < len(x) or not parts:
             parts.append(self.trees.predict(x[a:]))
         rows = np.concatenate(parts)
-        cuts = np.cumsum([len(h.sentences) for h in heads])[:-1]
         out = []
-        for doc, scores in zip(docs, np.split(rows, cuts), strict=True):
+        for doc, scores in zip(docs, np.split(rows, ends[:-1]), strict=True):
             rest = len(doc.sentences) - len(scores)
             if rest:
                 low = (scores.min() if len(scores) else 0.0) - 1.0
