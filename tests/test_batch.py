@@ -508,16 +508,17 @@ def test_progress_bar_on_a_terminal_only(tmp_path, big):
 def test_a_chunk_summarized_together_gives_each_record_alone(stories, length):
     from newsum.batch.sources import Chunk
 
-    lines = [json.dumps(s).encode() for s in stories[:60]]
+    lines = [json.dumps(s).encode() for s in stories[:150]]  # more than one BATCH
     lines[3] = b'{"id": "empty", "article": "  "}'
     lines[9] = b"not json"
+    lines[99] = b"[1, 2]"
     items = list(enumerate(lines, start=1))
     job = {"method": default_method(), "length": length, "id_field": "id", "text_field": "article"}
     got = process_chunk(Chunk(0, "jsonl", items, ""), job)
     assert len(got) == len(lines)
     for (lineno, line), out in zip(items, got, strict=True):
         rec = json.loads(out[2:])
-        if lineno in (4, 10):
+        if lineno in (4, 10, 100):
             assert out.startswith(b"E ") and rec["line"] == lineno
             continue
         story = json.loads(line)

@@ -15,6 +15,7 @@ from ..document import Document, Summary
 from ..errors import InputError, NewsumError
 from ..files import too_long
 from ..readers import load_document, parse_record, record_id
+from ..summarizer import BATCH, summarize_document, summarize_many
 from .sources import Chunk
 
 
@@ -115,8 +116,6 @@ def process_chunk(chunk: Chunk, job: dict[str, Any]) -> list[bytes]:
     goes on. An extractive method summarizes the chunk's readable records together
     (`summarize_many`: the model's trees and ranker run over many stories at once).
     """
-    from ..summarizer import summarize_document, summarize_many
-
     method = _method(job["method"], job.get("params"))
 
     def one(item: tuple) -> bytes:
@@ -138,19 +137,34 @@ def process_chunk(chunk: Chunk, job: dict[str, Any]) -> list[bytes]:
 
         with ThreadPoolExecutor(max_workers=job.get("concurrency") or 1) as pool:
             return list(pool.map(one, chunk.items))
+    # BATCH records at a time: their Documents (display text and tokens of every sentence)
+    # are let go before the next are read, so memory does not grow with the chunk size.
+    out: list[bytes] = []
+    for start in range(0, len(chunk.items), BATCH):
+        items = chunk.items[start : start + BATCH]
+        lines = _together(chunk.kind, items, job, method)
+        out += [one(item) for item in items] if lines is None else lines
+    return out
+
+
+def _together(
+    kind: str, items: list[tuple], job: dict[str, Any], method: Any
+) -> list[bytes] | None:
+    """The lines of `items` read, then summarized by one `summarize_many`; None after an
+    unexpected error (a bug), which the one-record path then reports for its record alone."""
     read: list[tuple[dict[str, Any], Document] | bytes] = []
-    for item in chunk.items:
+    for item in items:
         try:
-            read.append(_read_item(chunk.kind, item, job))
+            read.append(_read_item(kind, item, job))
         except _RecordError as exc:
             read.append(_line(b"E ", {**exc.info, "error": exc.reason}))
-        except Exception:  # a bug: the one-record path below reports it for its record
-            return [one(item) for item in chunk.items]
+        except Exception:
+            return None
     docs = [r[1] for r in read if isinstance(r, tuple)]
     try:
         summaries = iter(summarize_many(docs, method, errors="return", **job["length"]))
-    except Exception:  # a bug in some story: one record at a time finds and reports it
-        return [one(item) for item in chunk.items]
+    except Exception:
+        return None
     out = []
     for r in read:
         if isinstance(r, bytes):
