@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, SHIPPED_EXAMPLE, needs_example, run_cli
+from conftest import EXAMPLE, SHIPPED_EXAMPLE, VAL, needs_data, needs_example, run_cli
 
 import newsum
 
@@ -217,3 +217,29 @@ def test_a_named_command_builds_only_its_own_parser_with_the_same_help(capsys) -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "['newsum.commands.methods']"
     assert main(["methods"]) == 0
+
+
+@needs_data
+def test_many_records_give_each_record_alone_and_errors_in_order(tmp_path: Path) -> None:
+    """Records are summarized BATCH at a time (summarize_many): the same summaries as the API
+    gives each record alone, and bad records reported in their place."""
+    with gzip.open(VAL, "rt", encoding="utf-8") as fh:
+        records = [json.loads(next(fh)) for _ in range(140)]
+    lines = [json.dumps({"id": r["id"], "article": r["article"]}) for r in records]
+    lines[5] = json.dumps({"id": "empty", "article": " "})
+    lines[100] = "not json"
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run_cli("summarize", str(path), "--json", "--sentences", "2")
+    assert res.returncode == 1
+    assert res.stderr.splitlines() == [
+        f"newsum: error: {path}:6: story is empty",
+        f"newsum: error: {path}:101: not valid JSON (Expecting value)",
+    ]
+    got = [json.loads(line) for line in res.stdout.splitlines()]
+    good = [r for k, r in enumerate(records) if k not in (5, 100)]
+    assert [g["id"] for g in got] == [r["id"] for r in good]
+    for out, rec in zip(got, good, strict=True):
+        alone = newsum.summarize(rec["article"], sentences=2)
+        assert [s["index"] for s in out["sentences"]] == alone.indices
+        assert [s["text"] for s in out["sentences"]] == [s.text for s in alone.sentences]

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..llm.options import add_llm_options
+
+if TYPE_CHECKING:
+    from ..readers import Item
 
 
 def add_length_options(p: argparse.ArgumentParser) -> None:
@@ -121,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from ..llm.options import method_for
     from ..readers import iter_items
     from ..render import AtomicOutput, render
-    from ..summarizer import default_method, summarize_document
+    from ..summarizer import default_method
 
     paths = args.paths or ["-"]
     if paths == ["-"] and sys.stdin.isatty():
@@ -131,12 +136,13 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.output_format or "text"
     failed = done = 0
     with AtomicOutput(args.output) as out:
-        for item in iter_items(paths, args.format, args.field):
-            if item.error:
+        for item, summary in _summarized(
+            iter_items(paths, args.format, args.field), method, settings
+        ):
+            if summary is None:
                 failed += 1
                 print(f"newsum: error: {item.error}", file=sys.stderr)
                 continue
-            summary = summarize_document(item.document, method, **settings)
             for warning in summary.settings.get("llm", {}).get("warnings", ()):
                 print(f"newsum: warning: {item.name}: {warning}", file=sys.stderr)
             if fmt == "text" and done:
@@ -148,3 +154,26 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         return 2 if not done else 1
     return 0
+
+
+def _summarized(items: Iterable[Item], method: Any, settings: dict) -> Iterator[tuple[Item, Any]]:
+    """Each item with its Summary (None for an item that could not be read), BATCH items at a
+    time through `summarize_many`: the same summaries as one by one, faster for many records
+    (the model runs its trees and ranker over the batch's stories at once)."""
+    from ..summarizer import BATCH, summarize_many
+
+    batch: list[Item] = []
+
+    def flush() -> list[tuple[Item, Any]]:
+        summaries = iter(
+            summarize_many([i.document for i in batch if not i.error], method, **settings)
+        )
+        done = [(i, None if i.error else next(summaries)) for i in batch]
+        batch.clear()
+        return done
+
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield from flush()
+    yield from flush()
