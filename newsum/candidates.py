@@ -157,9 +157,8 @@ def _pair_cells(k: int, top: int) -> tuple[list[tuple[int, int]], list[int], lis
 def _row_sums(a: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """`a[i, :lengths[i]].sum()` for each row i (lengths < a.shape[1]) in one call.
 
-    np.add.reduceat over [start, end) pairs: it starts each sum from the segment's first
-    item and adds the rest as ndarray.sum adds a whole row (pairwise). ndarray.sum starts from
-    0, so a row's first item must be a 0 for the two to agree bit for bit."""
+    newsum.features.segment_sums without its copy: every row's first item is a 0 here, which
+    is what makes np.add.reduceat agree with ndarray.sum bit for bit (see there)."""
     import numpy as np
 
     edges = np.arange(0, a.size, a.shape[1], dtype=np.intp).repeat(2)

@@ -274,47 +274,23 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
 
 
-def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """`values[s:s + n].sum()` of every segment, bit for bit, in a few numpy calls.
+def segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`values[s:s + n].sum()` of every segment, bit for bit, in one np.add.reduceat.
 
-    numpy adds a contiguous array pairwise: fewer than 8 values one by one from 0; up to 128
-    in 8 interleaved partial sums, combined as a tree, then the remaining values one by one;
-    more in two halves (the first a multiple of 8 long). A batch of stories must round each
-    story's sums as that story alone does, so this follows the same order (np.bincount adds
-    in input order from 0; tests/test_features.py checks it against np.sum). The values must
-    not hold -0.0 (0.0 + -0.0 is 0.0)."""
+    A batch of stories must round each story's sums as that story alone does. reduceat starts
+    a segment's sum from its first value and adds the rest as ndarray.sum adds a whole array
+    (pairwise); ndarray.sum starts from 0. So each segment is copied after a 0, which makes the
+    two agree (tests/test_features.py checks it against np.sum). The values must not hold -0.0
+    (0.0 + -0.0 is 0.0)."""
     import numpy as np
 
-    out = np.zeros(len(starts))
-    few = np.flatnonzero(lengths < 8)
-    if len(few):
-        n = lengths[few]
-        seg = np.repeat(np.arange(len(few)), n)
-        out[few] = np.bincount(seg, weights=values[_ranges(starts[few], n)], minlength=len(few))
-    mid = np.flatnonzero((lengths >= 8) & (lengths <= 128))
-    if len(mid):
-        n, s = lengths[mid], starts[mid]
-        m = n - n % 8  # the values in the 8 partial sums
-        # Each value's partial sum: its segment's 8 bins in turn (m is a multiple of 8).
-        lane = (np.repeat(np.arange(len(mid)) * 8, m // 8)[:, None] + np.arange(8)).ravel()
-        r = np.bincount(lane, weights=values[_ranges(s, m)], minlength=8 * len(mid))
-        r = r.reshape(-1, 8)
-        total = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + (
-            (r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7])
-        )
-        # The rest one by one onto the total: a sum from 0 of the total, then the rest.
-        seg = np.arange(len(mid))
-        out[mid] = np.bincount(
-            np.concatenate([seg, np.repeat(seg, n - m)]),
-            weights=np.concatenate([total, values[_ranges(s + m, n - m)]]),
-            minlength=len(mid),
-        )
-    long = np.flatnonzero(lengths > 128)
-    if len(long):
-        n, s = lengths[long], starts[long]
-        half = n // 2 - n // 2 % 8
-        out[long] = _segment_sums(values, s, half) + _segment_sums(values, s + half, n - half)
-    return out
+    if not len(starts):
+        return np.zeros(0)
+    width = lengths + 1
+    zero_at = np.cumsum(width) - width
+    padded = np.zeros(int(width.sum()))
+    padded[_ranges(zero_at + 1, lengths)] = values[_ranges(starts, lengths)]
+    return np.add.reduceat(padded, zero_at)
 
 
 def _ranks(

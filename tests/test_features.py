@@ -14,9 +14,9 @@ from newsum.features import (
     CUES,
     FEATURE_NAMES,
     IdfTable,
-    _segment_sums,
     document_features,
     document_features_many,
+    segment_sums,
 )
 from newsum.methods.model import load_model
 from newsum.prior import BigramPrior
@@ -49,11 +49,11 @@ def test_segment_sums_add_up_as_numpy_sums() -> None:
     values = np.exp(rng.normal(size=int(lengths.sum())) * 8)  # any other order rounds otherwise
     values[rng.random(len(values)) < 0.2] = 0.0
     starts = np.cumsum(lengths) - lengths
-    got = _segment_sums(values, starts, lengths)
+    got = segment_sums(values, starts, lengths)
     want = np.array([values[s : s + n].sum() for s, n in zip(starts, lengths, strict=True)])
     assert _same(got, want)
     rows = values[: 37 * 37].reshape(37, 37)  # rows of a matrix, as the Gram matrix is summed
-    assert _same(_segment_sums(rows.ravel(), np.arange(37) * 37, np.full(37, 37)), rows.sum(1))
+    assert _same(segment_sums(rows.ravel(), np.arange(37) * 37, np.full(37, 37)), rows.sum(1))
 
 
 def test_a_batch_gives_each_story_its_own_features_bit_for_bit() -> None:
