@@ -213,7 +213,9 @@ class IdfTable:
 
     @cached_property
     def words(self) -> list[str]:
-        return [k.decode("utf-8") for k in self.keys.tolist()]
+        from .npzfile import unpack_words
+
+        return unpack_words(self.keys)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -580,13 +582,13 @@ def _features(
     lead_block = lead_col & (index < k[story])[g_row]
     # The row sums of the Gram and similarity matrices and the sum of each lead block, in one
     # call: one after the other in one array.
-    sums = _segment_sums(
+    sums = segment_sums(
         np.concatenate([gram, sim, gram[lead_block]]),
         np.concatenate([row_at, row_at + len(gram), 2 * len(gram) + np.cumsum(k * k) - k * k]),
         np.concatenate([size, size, k * k]),
     )
     dot_total, sim_sum, lead_sq = sums[:n], sums[n : 2 * n], sums[2 * n :][story]
-    total_sq = _segment_sums(dot_total, story_start, sizes)[story]  # dot_total: vec_i . total
+    total_sq = segment_sums(dot_total, story_start, sizes)[story]  # dot_total: vec_i . total
 
     def cos(dots: np.ndarray, target_sq: np.ndarray) -> np.ndarray:
         t = np.sqrt(np.maximum(target_sq, 0.0))

@@ -107,3 +107,18 @@ def _in_place(data: bytes) -> dict[str, np.ndarray] | None:
         )
     # The members end where the zip's central directory begins.
     return out if out and data.startswith(b"PK\x01\x02", pos) else None
+
+
+def pack_words(words: list[str]) -> np.ndarray:
+    """Sorted, distinct words as a numpy array of UTF-8 byte strings: read in place from a
+    model file and searched there (newsum.features.IdfTable), no strings made at start-up."""
+    import numpy as np
+
+    if words != sorted(set(words)) or any("\0" in w for w in words):
+        raise ValueError("a model file's words must be sorted, distinct and without NULs")
+    return np.array([w.encode("utf-8") for w in words], dtype=np.bytes_)
+
+
+def unpack_words(packed: np.ndarray) -> list[str]:
+    """The words of `pack_words`."""
+    return [w.decode("utf-8") for w in packed.tolist()]

@@ -46,7 +46,7 @@ class BigramPrior:
     ) -> None:
         import numpy as np
 
-        if isinstance(words, np.ndarray):  # UTF-8 byte strings, as a model file stores them
+        if isinstance(words, np.ndarray):  # as a model file stores them (npzfile.pack_words)
             self._packed = words
         else:
             self.words = list(words)
@@ -86,7 +86,9 @@ class BigramPrior:
 
     @cached_property
     def words(self) -> list[str]:
-        return [k.decode("utf-8") for k in self._packed.tolist()]
+        from .npzfile import unpack_words
+
+        return unpack_words(self._packed)
 
     @cached_property
     def ids(self) -> dict[str, int]:

@@ -161,7 +161,7 @@ class ModelFile:
         """Write the model as an .npz (deterministic bytes for the same model)."""
         import numpy as np
 
-        from ..npzfile import write_npz
+        from ..npzfile import pack_words, write_npz
 
         words = sorted(self.idf.idf)
         meta = dict(self.meta)
@@ -186,7 +186,7 @@ class ModelFile:
         if self.prior is not None:
             p = self.prior
             phrasing = {
-                "prior_words": _packed(p.words),
+                "prior_words": pack_words(p.words),
                 "prior_keys": p.keys.astype(p.dtype),  # int32 where the ids fit
                 "prior_values": p.values,
                 # Each idf word's and stopword's id in the prior, made once here rather than
@@ -198,7 +198,7 @@ class ModelFile:
             **self.trees.to_arrays(),
             **ranked,
             **phrasing,
-            "idf_keys": _packed(words),  # looked up in place (IdfTable)
+            "idf_keys": pack_words(words),  # looked up in place (IdfTable)
             "idf_values": np.array([self.idf.idf[w] for w in words], dtype=np.float32),
             "meta": np.frombuffer(
                 json.dumps(
@@ -417,19 +417,9 @@ def _load_ranker(path: Any, data: dict[str, Any], meta: dict[str, Any]) -> Candi
     return CandidateRanker(trees, gain, int(info["top"]), tuple(int(m) for m in info["sizes"]))
 
 
-def _packed(words: list[str]) -> np.ndarray:
-    """Sorted words as a numpy array of UTF-8 byte strings, read in place and searched by
-    IdfTable (start-up: no 69k strings and dictionary to make)."""
-    import numpy as np
-
-    if words != sorted(set(words)) or any("\0" in w for w in words):
-        raise ValueError("a model file's words must be sorted, distinct and without NULs")
-    return np.array([w.encode("utf-8") for w in words], dtype=np.bytes_)
-
-
 def _words(data: dict[str, Any], name: str, legacy: str) -> np.ndarray | list[str]:
-    """The sorted words stored as `name` (byte strings), or in a file written before those,
-    as `legacy` (one UTF-8 string, newline-separated)."""
+    """The sorted words stored as `name` (packed: newsum.npzfile.pack_words), or in a file
+    written before those, as `legacy` (one UTF-8 string, newline-separated)."""
     arr = data[name] if name in data else data[legacy]
     if arr.dtype.kind == "S":
         return arr
