@@ -295,6 +295,41 @@ def segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) ->
     return np.add.reduceat(padded, zero_at)
 
 
+_PAIRS_AT_ONCE = 2_000_000  # the Gram matrices' terms made at once: ~100 MB of arrays
+
+
+def _pair_chunks(pairs: np.ndarray, story: np.ndarray) -> list[tuple[int, int]]:
+    """[lo, hi) ranges of the entries (each with `pairs` Gram terms; `story` ascending) with
+    at most about `_PAIRS_AT_ONCE` terms each (one entry has at most a story's sentence count),
+    so that memory stays bounded on hostile text. A range
+    ends between stories, so each Gram value still adds all its terms in one bincount as the
+    story alone does; only a story with more terms (one long paragraph of common words:
+    CNN/DailyMail's largest has ~20,000) is cut within, by its own entries alone."""
+    import numpy as np
+
+    if int(pairs.sum()) <= _PAIRS_AT_ONCE:
+        return [(0, len(pairs))]
+    bounds = np.flatnonzero(np.diff(story)) + 1
+    chunks: list[tuple[int, int]] = []
+    lo = total = 0
+    for s_lo, s_hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(pairs)], strict=True):
+        terms = int(pairs[s_lo:s_hi].sum())
+        if total + terms > _PAIRS_AT_ONCE and s_lo > lo:  # close the stories so far
+            chunks.append((lo, s_lo))
+            lo, total = s_lo, 0
+        if terms > _PAIRS_AT_ONCE:  # this story alone, cut by its own running sum
+            mine = pairs[s_lo:s_hi]
+            piece = (np.cumsum(mine) - mine) // _PAIRS_AT_ONCE  # the terms before an entry
+            edges = [s_lo, *(s_lo + np.flatnonzero(np.diff(piece)) + 1).tolist(), s_hi]
+            chunks += list(zip(edges, edges[1:], strict=False))
+            lo, total = s_hi, 0
+        else:
+            total += terms
+    if lo < len(pairs):
+        chunks.append((lo, len(pairs)))
+    return chunks
+
+
 def _ranks(
     columns: list[np.ndarray], story: np.ndarray, start: np.ndarray, n: np.ndarray
 ) -> np.ndarray:
@@ -561,14 +596,18 @@ def _features(
     rs, vs = r[order], val[order]
     group = df[c[order]]  # group size of each entry
     first = (np.cumsum(df) - df)[c[order]]
-    a = np.repeat(np.arange(len(rs), dtype=np.intp), group)
-    b = np.repeat(first, group) + _ranges(np.zeros_like(group), group)
     row_at = (np.cumsum(sizes * sizes) - sizes * sizes)[story] + index * size  # a row's block
-    gram = np.bincount(
-        row_at[rs[a]] - start[rs[a]] + rs[b],
-        weights=vs[a] * vs[b],
-        minlength=int((sizes * sizes).sum()),
-    )
+    gram = np.zeros(int((sizes * sizes).sum()))
+    for lo, hi in _pair_chunks(group, story[rs]):
+        a = np.repeat(np.arange(lo, hi, dtype=np.intp), group[lo:hi])
+        b = np.repeat(first[lo:hi], group[lo:hi]) + _ranges(
+            np.zeros_like(group[lo:hi]), group[lo:hi]
+        )
+        cell = row_at[rs[a]] - start[rs[a]] + rs[b]
+        if len(cell):  # the range's stories' cells only (0.0 + x is x: the same values)
+            c0 = int(cell.min())
+            terms = np.bincount(cell - c0, weights=vs[a] * vs[b])
+            gram[c0 : c0 + len(terms)] += terms
     g_row = np.repeat(np.arange(n), size)  # each Gram value's row and (global) column
     g_col = _ranges(start, size)
     diag = row_at + index

@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 import newsum
+import newsum.features as features_module
 from newsum.document import Document, Sentence
 from newsum.features import (
     CUES,
@@ -74,6 +75,28 @@ def test_a_batch_gives_each_story_its_own_features_bit_for_bit() -> None:
     # In another order and company, the same rows again.
     again = document_features_many(docs[::-1], model.idf, model.prior)[::-1]
     assert all(_same(a, b) for a, b in zip(batch, again, strict=True))
+
+
+def test_gram_terms_in_bounded_ranges_give_the_same_features(monkeypatch) -> None:
+    """Hostile text (one long paragraph of common words) would need the Gram matrices' terms
+    all at once; they are made a bounded range at a time. Ranges end between stories, so a
+    story under the bound keeps its bits; one over it is cut within, to the same values up
+    to rounding."""
+    model = load_model()
+    docs = [newsum.read_document(t) for t in STORIES]
+    big = newsum.read_document(" ".join("The cat sat on the mat by the cat." for _ in range(60)))
+    whole = document_features_many([*docs, big], model.idf, model.prior)
+    monkeypatch.setattr(features_module, "_PAIRS_AT_ONCE", 300)
+    cut = document_features_many([*docs, big], model.idf, model.prior)
+    assert all(_same(a, b) for a, b in zip(whole[:-1], cut[:-1], strict=True))
+    np.testing.assert_allclose(cut[-1], whole[-1], rtol=1e-12)
+    # The ranges: whole stories where they fit, a story over the bound cut by its own terms.
+    pairs = np.array([100, 100, 100, 250, 700, 50, 50])
+    story = np.array([0, 0, 1, 2, 3, 3, 4])
+    chunks = features_module._pair_chunks(pairs, story)
+    assert chunks == [(0, 3), (3, 4), (4, 5), (5, 6), (6, 7)]
+    long = features_module._pair_chunks(np.full(10, 100), np.zeros(10, dtype=np.intp))
+    assert long == [(0, 3), (3, 6), (6, 9), (9, 10)]  # one story: 300 terms a range
 
 
 def test_a_batch_leaves_each_training_story_out_as_alone() -> None:
