@@ -12,6 +12,7 @@ import pytest
 from conftest import EXAMPLE, SHIPPED_EXAMPLE, TRAIN, VAL, needs_data, needs_example, run_cli
 
 import newsum
+from newsum import features
 from newsum.features import FEATURE_NAMES, IdfTable, document_features
 from newsum.methods.model import MODEL_PATH, ModelFile, TreeEnsemble, load_model
 from newsum.npzfile import read_npz
@@ -275,7 +276,10 @@ def test_a_file_of_the_previous_layout_scores_the_same(tmp_path: Path) -> None:
         )
 
 
-def test_idf_search_before_the_dictionary_finds_the_same_positions() -> None:
+def test_idf_search_before_the_dictionary_finds_the_same_positions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(features, "_SEARCHED", 100)  # words searched before the dictionary
     words = sorted(["cat", "dog", "na\u00efve", "zebra", "a" * 9, "\u0434\u043e\u043c"])
     values = np.arange(len(words), dtype=np.float64)
     keys = np.array([w.encode() for w in words], dtype=np.bytes_)
@@ -283,7 +287,9 @@ def test_idf_search_before_the_dictionary_finds_the_same_positions() -> None:
     plain = IdfTable(words, values, 9.0)
     query = [*words, "", "ca", "cats", "a" * 10, "a" * 40, "cat\0", "ca\0t", "\ud800", "zzz"]
     expect = [words.index(w) if w in words else -1 for w in query]
-    searched = [packed.positions(query, len(query)) for _ in range(40)]  # past _SEARCHED
+    searched = [packed.positions(query, len(query))]
+    assert "index" not in packed.__dict__  # found by binary search
+    searched += [packed.positions(query, len(query)) for _ in range(9)]  # 150 words in all
     assert "index" in packed.__dict__  # the dictionary was built after the searches
     for got in (*searched, plain.positions(query, len(query))):
         assert got.tolist() == expect
