@@ -3,7 +3,8 @@
 Parts, per story (CPU ms, best of 3 passes over the same stories): reading; reading with every
 sentence's display text and tokens (the features need them); all sentence features, one story
 a call (as `summarize`) and in batches of 64 as `summarize_many` scores them
-(document_features_many), and all but the bigram prior's three columns; the sentence trees; the
+(document_features_many), and all but the bigram prior's three columns; the sentence trees, one
+story a call and over the stacked rows of 64 stories (as `summarize_many` runs them); the
 candidate ranker's choice, one story a call and 64 stories a call (`CandidateRanker.choose_many`,
 the stories' feature matrices stacked in the timed part as `ModelFile.choose_many` stacks them);
 `newsum.summarize` end to end. The parts measured alone add up to less than the end-to-end time:
@@ -18,6 +19,7 @@ import argparse
 import time
 from collections.abc import Callable
 
+import numpy as np
 from bench_methods import DEFAULT_DATA, load
 
 import newsum
@@ -49,11 +51,10 @@ def main() -> None:
     assert made
     xs = [document_features(d, model.idf, model.prior) for d in docs]
     scores = [model.trees.predict(x) for x in xs]
+    stacks = [np.concatenate(xs[a : a + BATCH]) for a in range(0, n, BATCH)]
     method = newsum.get_method("model")
 
     def ranker_batches() -> None:
-        import numpy as np
-
         for a in range(0, n, BATCH):
             feats = xs[a : a + BATCH]
             starts = np.cumsum([0] + [len(x) for x in feats[:-1]])
@@ -81,7 +82,12 @@ def main() -> None:
         f"sentence features without the bigram prior, {BATCH} stories a call": lambda: [
             document_features_many(docs[k : k + BATCH], model.idf) for k in range(0, n, BATCH)
         ],
-        f"sentence trees ({model.trees.n_trees})": lambda: [model.trees.predict(x) for x in xs],
+        f"sentence trees ({model.trees.n_trees}), one story a call": lambda: [
+            model.trees.predict(x) for x in xs
+        ],
+        f"sentence trees ({model.trees.n_trees}), {BATCH} stories a call": lambda: [
+            model.trees.predict(x) for x in stacks
+        ],
         "candidate ranker, one story a call (choose)": lambda: [
             model.ranker.choose(d, s, x, model.idf, 3)
             for d, s, x in zip(docs, scores, xs, strict=True)
