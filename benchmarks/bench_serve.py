@@ -1,14 +1,16 @@
 """Load benchmark for `newsum serve` (a benchmark, not a test): N clients for M seconds.
 
 Each client is a thread with its own keep-alive HTTP connection that posts the same story to
-POST /v1/summarize as fast as it is answered. Prints requests/s, latency percentiles, the error
-count and the server's memory (RSS, the server and all its processes) before and after the load.
-With --worst N, N more clients post worst-case stories (thousands of one-word sentences on one
-line) at the same time; the figures are then those of the normal clients, with the worst-case
-answers counted by status. Loopback only; every loop ends at --seconds.
+POST /v1/summarize as fast as it is answered (with --batch N, N copies of it a request to
+POST /v1/summarize/batch; stories/s then counts each copy). Prints requests/s, latency
+percentiles, the error count and the server's memory (RSS, the server and all its processes)
+before and after the load. With --worst N, N more clients post worst-case stories (thousands of
+one-word sentences on one line) at the same time; the figures are then those of the normal
+clients, with the worst-case answers counted by status. Loopback only; every loop ends at --seconds.
 
     python benchmarks/bench_serve.py --clients 16 --seconds 20 --story story.txt
     python benchmarks/bench_serve.py --clients 16 --seconds 20 --worst 4 --timeout 5
+    python benchmarks/bench_serve.py --clients 4 --seconds 20 --batch 64
     python benchmarks/bench_serve.py --url http://127.0.0.1:8000 --pid 1234   # a running server
 """
 
@@ -113,10 +115,17 @@ class Client(threading.Thread):
     """Posts `body` until `stop_at`, recording each latency (s) and each error."""
 
     def __init__(
-        self, host: str, port: int, body: bytes, stop_at: float, worst: bool = False
+        self,
+        host: str,
+        port: int,
+        body: bytes,
+        stop_at: float,
+        worst: bool = False,
+        path: str = "/v1/summarize",
     ) -> None:
         super().__init__(daemon=True)
         self.host, self.port, self.body, self.stop_at = host, port, body, stop_at
+        self.path = path
         self.worst = worst  # a worst-case client: count answers by status, no error
         self.latencies: list[float] = []
         self.errors: list[str] = []
@@ -130,7 +139,7 @@ class Client(threading.Thread):
                 conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
             started = time.perf_counter()
             try:
-                conn.request("POST", "/v1/summarize", body=self.body, headers=headers)
+                conn.request("POST", self.path, body=self.body, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
                 elapsed = time.perf_counter() - started
@@ -138,7 +147,7 @@ class Client(threading.Thread):
                     self.statuses[resp.status] = self.statuses.get(resp.status, 0) + 1
                     if resp.status == 503:
                         time.sleep(0.2)  # as a client honouring Retry-After would, roughly
-                elif resp.status != 200 or not json.loads(data).get("sentences"):
+                elif resp.status != 200 or not _summarized(json.loads(data)):
                     self.errors.append(f"HTTP {resp.status}: {data[:120]!r}")
                 else:
                     self.latencies.append(elapsed)
@@ -148,6 +157,13 @@ class Client(threading.Thread):
                 conn = None
         if conn is not None:
             conn.close()
+
+
+def _summarized(answer: dict) -> bool:
+    """Whether an answer has highlights (every story's, for a batch)."""
+    if "results" in answer:
+        return all(r.get("sentences") for r in answer["results"])
+    return bool(answer.get("sentences"))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -181,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         help="one-word sentences on one line in a worst-case story (default 8000)",
     )
     ap.add_argument("--timeout", type=float, default=None, help="--timeout of the server started")
+    ap.add_argument(
+        "--batch", type=int, default=0, help="N copies of the story a request, to the batch route"
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args(argv)
     if args.clients < 1 or not 0 < args.seconds <= 600:
@@ -198,17 +217,22 @@ def main(argv: list[str] | None = None) -> int:
         pid = proc.pid
 
     story = Path(args.story).read_text(encoding="utf-8")
-    request = {"text": story, "sentences": args.sentences}
+    request: dict = {"text": story, "sentences": args.sentences}
+    path = "/v1/summarize"
+    if args.batch:
+        request = {"stories": [{"text": story}] * args.batch, "sentences": args.sentences}
+        path += "/batch"
     if args.method:
         request["method"] = args.method
     body = json.dumps(request).encode()
+    per_request = max(args.batch, 1)
     worst_story = " ".join(f"Word{i}." for i in range(args.worst_sentences))
     worst_body = json.dumps({"text": worst_story}).encode()
     try:
         mem_start = rss_kib(pid) if pid else None
         if args.warmup > 0:
             warm = [
-                Client(host, port, body, time.perf_counter() + args.warmup)
+                Client(host, port, body, time.perf_counter() + args.warmup, path=path)
                 for _ in range(min(args.clients, 4))
             ]
             for c in warm:
@@ -217,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
                 c.join()
         mem_before = rss_kib(pid) if pid else None
         stop_at = time.perf_counter() + args.seconds
-        clients = [Client(host, port, body, stop_at) for _ in range(args.clients)]
+        clients = [Client(host, port, body, stop_at, path=path) for _ in range(args.clients)]
         worst = [Client(host, port, worst_body, stop_at, worst=True) for _ in range(args.worst)]
         started = time.perf_counter()
         for c in worst + clients:
@@ -246,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         "method": args.method or "default",
         "requests": len(lat),
         "requests_per_s": round(len(lat) / wall, 1),
+        "stories_a_request": per_request,
+        "stories_per_s": round(len(lat) * per_request / wall, 1),
         "p50_ms": round(percentile(lat, 50) * 1000, 1),
         "p90_ms": round(percentile(lat, 90) * 1000, 1),
         "p99_ms": round(percentile(lat, 99) * 1000, 1),
@@ -272,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
             f"story {len(story)} chars, method {figures['method']} ({figures['machine']})"
         )
         print(f"  requests      {figures['requests']}  ({figures['requests_per_s']} req/s)")
+        print(
+            f"  stories       {figures['stories_a_request']} a request"
+            f" ({figures['stories_per_s']} stories/s)"
+        )
         print(
             f"  latency ms    p50 {figures['p50_ms']}  p90 {figures['p90_ms']}  "
             f"p99 {figures['p99_ms']}  max {figures['max_ms']}"

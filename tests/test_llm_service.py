@@ -77,6 +77,14 @@ def test_llm_answer_points_to_story_sentences(server):
     assert body["settings"]["llm"]["model"] == "stub"
 
 
+def test_llm_is_refused_in_a_batch_request(server):
+    batch = {"stories": [{"text": STORY}], "method": "llm"}
+    resp = httpx.post(server + "/v1/summarize/batch", json=batch, timeout=60)
+    assert resp.status_code == 400
+    assert "one story a request" in resp.json()["error"]
+    assert "POST /v1/summarize" in resp.json()["error"]
+
+
 def test_page_shows_abstractive_highlights_with_their_sources(server, browser):
     api = httpx.post(server + "/v1/summarize", json={"text": STORY, "method": "llm"}, timeout=60)
     api = api.json()

@@ -171,6 +171,56 @@ def test_summarize_html(client):
         assert text[s["start"] : s["end"]].split() == s["text"].split()
 
 
+def test_batch_answers_each_story_as_the_single_endpoint_does(client):
+    page = (FIXTURES / "news_flood_barrier.html").read_text(encoding="utf-8")
+    stories = [{"text": STORY, "id": "first"}, {"text": TOKENIZED}, {"html": page, "id": 3}]
+    settings = {"sentences": 2, "include_text": True}
+    resp = client.post("/v1/summarize/batch", json={"stories": stories, **settings})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert isinstance(body["elapsed_ms"], float) and body["elapsed_ms"] >= 0
+    assert [r.get("id") for r in body["results"]] == ["first", None, 3]
+    for story, result in zip(stories, body["results"], strict=True):
+        single = client.post("/v1/summarize", json={**story, "id": None} | settings)
+        assert single.status_code == 422  # `id` belongs to batch stories only
+        alone = {k: v for k, v in story.items() if k != "id"}
+        expected = client.post("/v1/summarize", json={**alone, **settings}).json()
+        del expected["elapsed_ms"]
+        assert {k: v for k, v in result.items() if k != "id"} == expected
+    # and the library's summarize_many on the same stories
+    lib = newsum.summarize_many([STORY, TOKENIZED], sentences=2)
+    for result, summary in zip(body["results"], lib, strict=False):
+        assert code_points(result["sentences"]) == summary.to_dict()["sentences"]
+
+
+def test_batch_story_that_cannot_be_read_is_an_error_in_its_place(client):
+    no_story = (FIXTURES / "no_story.html").read_text(encoding="utf-8")
+    stories = [{"text": "   ", "id": "blank"}, {"text": STORY}, {"html": no_story}]
+    body = client.post("/v1/summarize/batch", json={"stories": stories}).json()
+    blank, good, page = body["results"]
+    assert blank == {"id": "blank", "error": "story is empty", "status": 422}
+    assert code_points(good["sentences"]) == newsum.summarize(STORY).to_dict()["sentences"]
+    assert page["status"] == 422 and "no story text found" in page["error"]
+
+
+@pytest.mark.parametrize(
+    "request_body, status, why",
+    [
+        ({"stories": []}, 422, "stories"),
+        ({"stories": [{"text": "a"}] * 1001}, 422, "stories"),
+        ({"stories": [{"text": "a", "html": "<p>b</p>"}]}, 422, "exactly one of"),
+        ({"stories": [{"text": "a", "id": 1.5}]}, 422, "id"),
+        ({"stories": [{"text": "a"}], "colour": "red"}, 422, "colour"),
+        ({"text": STORY}, 422, "stories"),
+        ({"stories": [{"text": STORY}], "method": "gpt"}, 400, "unknown method 'gpt'"),
+        ({"stories": [{"text": STORY}], "sentences": 0}, 400, "sentences"),
+    ],
+)
+def test_batch_bad_requests(client, request_body, status, why):
+    body = assert_json_error(client.post("/v1/summarize/batch", json=request_body), status)
+    assert why in body["error"]
+
+
 def test_page_and_assets_are_served_locally(client):
     page = client.get("/")
     assert page.status_code == 200

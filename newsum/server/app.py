@@ -1,4 +1,5 @@
-"""The FastAPI app: `POST /v1/summarize`, `GET /v1/methods`, `/healthz`, `/readyz`, the page.
+"""The FastAPI app: `POST /v1/summarize` (and `/v1/summarize/batch`, `/v1/check`),
+`GET /v1/methods`, `/healthz`, `/readyz`, the page.
 
 This module only adds HTTP concerns to the library's path (newsum.server.work): a body-size
 limit while the body streams in (limits.BodyLimit), security headers on every answer, a time
@@ -25,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import NewsumError, UsageError
 from ..summarizer import default_method
-from . import check_route
+from . import batch_route, check_route
 from .limits import (
     LARGE_STORY,
     MAX_BODY_BYTES,
@@ -75,6 +76,13 @@ async def answer(
         return error_response(500, "internal error (the worker stopped; it was replaced)")
     result["elapsed_ms"] = round((time.perf_counter() - started) * 1000.0, 2)
     return JSONResponse(result)
+
+
+def unknown_method(method: str, names: list[str]) -> JSONResponse:
+    """The 400 answer for a method the service does not offer, naming those it does."""
+    return error_response(
+        400, f"unknown method {method!r} (available: {', '.join(names)})", methods=names
+    )
 
 
 def _job_error(exc: JobError) -> JSONResponse:
@@ -258,15 +266,14 @@ def create_app(
         limit = timeout + slow.get(req.method or "", 0.0)
         method = req.method or default_method()
         if method not in method_names:
-            return error_response(
-                400,
-                f"unknown method {method!r} (available: {', '.join(method_names)})",
-                methods=method_names,
-            )
+            return unknown_method(method, method_names)
         large = len(req.text if req.text is not None else req.html or "") > LARGE_STORY
         return await answer(pool, "summarizing", limit, large, started, work, req, method)
 
     check_route.register(app)  # POST /v1/check (newsum/server/check_route.py)
+    app.state.method_names = method_names
+    app.state.abstractive = set(slow)
+    batch_route.register(app)  # POST /v1/summarize/batch (newsum/server/batch_route.py)
 
     def _health(status: str) -> dict[str, Any]:
         s = pool.stats()

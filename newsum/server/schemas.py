@@ -18,13 +18,26 @@ from pydantic import (
 )
 
 
-class SummarizeRequest(BaseModel):
-    """One story, as plain text or as a web page, and how long its summary may be."""
+class StoryIn(BaseModel):
+    """One story, as plain text or as a web page."""
 
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, description="The story as plain (or corpus-tokenized) text.")
     html: str | None = Field(None, description="A news web page; its story text is extracted.")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> StoryIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give the story as exactly one of 'text' or 'html'")
+        return self
+
+
+class SummarySettings(BaseModel):
+    """How to summarize: the method, how long a summary may be, how to read the text."""
+
+    model_config = ConfigDict(extra="forbid")
+
     method: str | None = Field(None, description="Scoring method (GET /v1/methods lists them).")
     sentences: StrictInt | None = Field(
         None,
@@ -50,11 +63,9 @@ class SummarizeRequest(BaseModel):
         "(always returned for `html` input, where it is the extracted story).",
     )
 
-    @model_validator(mode="after")
-    def _one_input(self) -> SummarizeRequest:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("give the story as exactly one of 'text' or 'html'")
-        return self
+
+class SummarizeRequest(SummarySettings, StoryIn):
+    """One story, as plain text or as a web page, and how long its summary may be."""
 
 
 class SpanOut(BaseModel):
@@ -113,17 +124,20 @@ class DocumentInfo(BaseModel):
     meta: dict[str, Any]
 
 
-class SummarizeResponse(BaseModel):
+class SummaryOut(BaseModel):
     sentences: list[SentenceOut]
     method: str
     title: str | None
-    elapsed_ms: float
     settings: dict[str, Any]
     document: DocumentInfo
     text: str | None = Field(None, description="The story text (html input, or include_text).")
     story_sentences: list[StorySentenceOut] | None = Field(
         None, description="llm: the story sentences the highlights' `sources` point at."
     )
+
+
+class SummarizeResponse(SummaryOut):
+    elapsed_ms: float
 
 
 class ErrorResponse(BaseModel):

@@ -19,7 +19,7 @@ from ..files import clean_text
 from ..methods.base import Method, get_method, method_classes
 from ..readers import load_document, read_document
 from ..summarizer import default_method, summarize_document
-from .schemas import SummarizeRequest
+from .schemas import SummarizeRequest, SummarySettings
 
 log = logging.getLogger("newsum.server")
 
@@ -27,14 +27,16 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _METHODS: dict[str, Method] = {}  # per worker process: one instance per method name
 
 
-def _method(name: str) -> Method:
+def method_instance(name: str) -> Method:
+    """The worker's instance of the method `name` (made on first use)."""
     method = _METHODS.get(name)
     if method is None:
         method = _METHODS[name] = get_method(name)
     return method
 
 
-def _budget(req: SummarizeRequest) -> Budget:
+def request_budget(req: SummarySettings) -> Budget:
+    """The length budget a request asks for."""
     return Budget(req.sentences, req.words, req.ratio)
 
 
@@ -55,10 +57,18 @@ def utf16_offsets(text: str, offsets: list[int]) -> list[int]:
 def summarize_request(req: SummarizeRequest, method_name: str | None = None) -> dict[str, Any]:
     """The JSON answer for one request: the library's Summary plus what the page needs."""
     doc = read_request(req.text, req.html, req.format)
-    method = _method(method_name or req.method or default_method())
+    method = method_instance(method_name or req.method or default_method())
     summary: Summary = summarize_document(
-        doc, method, order=req.order, redundancy=req.redundancy, budget=_budget(req)
+        doc, method, order=req.order, redundancy=req.redundancy, budget=request_budget(req)
     )
+    return summary_answer(doc, summary, req.html is not None, req.include_text)
+
+
+def summary_answer(
+    doc: Document, summary: Summary, html: bool, include_text: bool
+) -> dict[str, Any]:
+    """A story's Summary as the API answers it (`SummaryOut`): UTF-16 offsets too, how the
+    story was read, and its text where asked for (always for a web page: `html`)."""
     out = summary.to_dict()
     sentences = out["sentences"]
     spans = [s for s in sentences if s["start"] is not None]
@@ -72,13 +82,12 @@ def summarize_request(req: SummarizeRequest, method_name: str | None = None) -> 
         "sentences": sentences,
         "method": out["method"],
         "title": doc.title,
-        "elapsed_ms": 0.0,
         "settings": jsonable_encoder(out["settings"]),  # method params may be paths, numpy...
         "document": {
             "sentences": len(doc),
             "characters": len(doc.text),
             "kind": doc.kind,
-            "input": "html" if req.html is not None else "text",
+            "input": "html" if html else "text",
             "meta": {k: v for k, v in doc.meta.items() if isinstance(v, str | int | float)},
         },
     }
@@ -86,7 +95,7 @@ def summarize_request(req: SummarizeRequest, method_name: str | None = None) -> 
     if sources:  # the story sentences that abstractive highlights point at
         result["story_sentences"] = _story_sentences(doc, sources)
         result["text"] = doc.text
-    if req.include_text or req.html is not None:
+    if include_text or html:
         result["text"] = doc.text
     return result
 
@@ -157,6 +166,6 @@ def warm_up() -> None:
         if cls.abstractive:  # needs its server: nothing to load here
             continue
         try:
-            summarize_document(doc, _method(name), sentences=1)
+            summarize_document(doc, method_instance(name), sentences=1)
         except Exception:  # a broken method must not stop the service; its requests will say
             log.exception("method %s failed its warm-up", name)
