@@ -500,13 +500,40 @@ def stacked_features(
 
     sizes = np.array([len(d.sentences) for d in docs], dtype=np.intp)
     full = np.flatnonzero(sizes).tolist()  # an empty story has no rows (and no story number)
-    return _features(
-        [docs[k] for k in full],
-        sizes[full],
-        idf,
-        prior,
-        None if highlights is None else [highlights[k] for k in full],
-    )
+    parts = [
+        _features(
+            [docs[k] for k in group],
+            sizes[group],
+            idf,
+            prior,
+            None if highlights is None else [highlights[k] for k in group],
+        )
+        for group in _groups(full, sizes)
+    ]
+    if not parts:
+        return np.zeros((0, N_FEATURES))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+# Similarity-matrix cells (a story's sentences squared) made in one pass over stories: ~4 MB an
+# array. Batches of 64 validation stories have 20,000-139,000 (median 74,000); 64 stories of 500
+# one-word sentences have 16 million, which took 1.7 GB in one pass (140 MB in passes of these).
+_CELLS_AT_ONCE = 500_000
+
+
+def _groups(stories: list[int], sizes: np.ndarray) -> list[list[int]]:
+    """`stories` in runs with at most `_CELLS_AT_ONCE` cells each (a larger story alone).
+    A story's features do not depend on the others in its pass (document_features_many)."""
+    groups: list[list[int]] = []
+    cells = _CELLS_AT_ONCE
+    for k in stories:
+        square = int(sizes[k]) ** 2
+        if cells + square > _CELLS_AT_ONCE:
+            groups.append([])
+            cells = 0
+        groups[-1].append(k)
+        cells += square
+    return groups
 
 
 def _features(

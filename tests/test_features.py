@@ -18,6 +18,7 @@ from newsum.features import (
     document_features,
     document_features_many,
     segment_sums,
+    stacked_features,
 )
 from newsum.methods.model import load_model
 from newsum.prior import BigramPrior
@@ -75,6 +76,23 @@ def test_a_batch_gives_each_story_its_own_features_bit_for_bit() -> None:
     # In another order and company, the same rows again.
     again = document_features_many(docs[::-1], model.idf, model.prior)[::-1]
     assert all(_same(a, b) for a, b in zip(batch, again, strict=True))
+
+
+def test_stories_with_many_sentences_go_in_bounded_passes(monkeypatch) -> None:
+    """A batch's similarity matrices hold each story's sentences squared: stories are taken a
+    few at a time past `_CELLS_AT_ONCE` (hostile batches took 1.7 GB at once), each story's
+    rows as in one pass."""
+    model = load_model()
+    docs = [newsum.read_document(t) for t in STORIES]
+    docs.insert(1, Document("", []))
+    docs.append(newsum.read_document(" ".join(f"Word{k} here." for k in range(40))))
+    whole = stacked_features(docs, model.idf, model.prior)
+    monkeypatch.setattr(features_module, "_CELLS_AT_ONCE", 100)
+    assert _same(stacked_features(docs, model.idf, model.prior), whole)
+    # Runs of stories in order, at most 100 cells each; a story over it alone.
+    sizes = np.array([3, 0, 5, 8, 2, 11, 1, 1])  # 9, 25, 64 cells fit in 100; 4 more do not
+    groups = features_module._groups([0, 2, 3, 4, 5, 6, 7], sizes)
+    assert groups == [[0, 2, 3], [4], [5], [6, 7]]
 
 
 def test_gram_terms_in_bounded_ranges_give_the_same_features(monkeypatch) -> None:
