@@ -13,6 +13,7 @@ import pytest
 from conftest import SHIPPED_EXAMPLE
 
 import newsum
+import newsum.candidates as candidates_module
 from newsum.candidates import (
     CANDIDATE_FEATURES,
     MEMBER_FEATURES,
@@ -187,6 +188,25 @@ def test_a_batch_of_stories_gets_what_each_story_gets_alone() -> None:
     ]
     assert ranker.choose_many(docs, scores, stacked, starts, model.idf, sizes) == alone
     assert all(2 <= len(c) <= 3 for c, size in zip(alone, sizes, strict=True) if size > 1)
+
+
+def test_stories_with_many_words_go_in_bounded_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidate tables of a run of stories are as wide as its widest story: runs are cut
+    at `_WORDS_AT_ONCE` (stories x the most words of one; one paragraph of 50,000 words among
+    63 usual stories took 2.3 GB in one pass), with the same choices."""
+    model = load_model()
+    docs = [_story(n, seed) for seed, n in enumerate((7, 60, 5, 2, 9))]
+    xs = [document_features(d, model.idf, model.prior) for d in docs]
+    scores = [model.trees.predict(x) for x in xs]
+    stacked = np.concatenate(xs)
+    starts = np.cumsum([0] + [len(x) for x in xs[:-1]])
+    sizes = [3] * len(docs)
+    whole = model.ranker.choose_many(docs, scores, stacked, starts, model.idf, sizes)
+    monkeypatch.setattr(candidates_module, "_WORDS_AT_ONCE", 1)  # every story alone
+    assert model.ranker.choose_many(docs, scores, stacked, starts, model.idf, sizes) == whole
+    monkeypatch.setattr(candidates_module, "_WORDS_AT_ONCE", 100)
+    # runs in order: 2 x 40 fits in 100, 3 x 40 does not; 500 alone; then 3 x 10
+    assert candidates_module._runs([10, 40, 30, 500, 10, 5, 10]) == [(0, 2), (2, 3), (3, 4), (4, 7)]
 
 
 def test_candidate_rouge_matches_the_oracle_scorer() -> None:
