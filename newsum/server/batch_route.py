@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictInt, StrictStr
 
-from ..document import Document
+from ..document import Document, Summary
 from ..errors import InputError
 from ..summarizer import default_method, summarize_many
 from .limits import LARGE_STORY, error_response
@@ -78,11 +78,12 @@ def summarize_batch_request(req: SummarizeBatchRequest, method_name: str) -> dic
     )
     results: list[dict[str, Any]] = []
     for story, doc in zip(req.stories, read, strict=True):
-        if isinstance(doc, Document):
+        summary = next(summaries) if isinstance(doc, Document) else doc
+        if isinstance(summary, Summary):
             html = story.html is not None
-            item = summary_answer(doc, next(summaries), html, req.include_text)  # type: ignore[arg-type]
+            item = summary_answer(summary.document, summary, html, req.include_text)
         else:
-            item = {"error": str(doc), "status": 422}
+            item = {"error": str(summary), "status": 422}
         results.append(item if story.id is None else {"id": story.id, **item})
     return {"results": results}
 
