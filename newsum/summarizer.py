@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .budget import Budget
@@ -198,3 +198,13 @@ def summarize_many(
             flush()
     flush()
     return out
+
+
+def summarize_read(items: Sequence[Any], method: Method, **settings: Any) -> list[Any]:
+    """`items` with each Document replaced by its Summary, all of them through one
+    `summarize_many` (`settings` are its settings); any other item (a reading error) stays in
+    its place. For front ends that read stories themselves (batch, the service's batch route,
+    `newsum summarize` over many records)."""
+    docs = [d for d in items if isinstance(d, Document)]
+    summaries = iter(summarize_many(docs, method, **settings))
+    return [next(summaries) if isinstance(d, Document) else d for d in items]

@@ -15,7 +15,7 @@ from ..document import Document, Summary
 from ..errors import InputError, NewsumError
 from ..files import too_long
 from ..readers import load_document, parse_record, record_id
-from ..summarizer import BATCH, summarize_document, summarize_many
+from ..summarizer import BATCH, summarize_document, summarize_read
 from .sources import Chunk
 
 
@@ -150,7 +150,7 @@ def process_chunk(chunk: Chunk, job: dict[str, Any]) -> list[bytes]:
 def _together(
     kind: str, items: list[tuple], job: dict[str, Any], method: Any
 ) -> list[bytes] | None:
-    """The lines of `items` read, then summarized by one `summarize_many`; None after an
+    """The lines of `items` read, then summarized together (`summarize_read`); None after an
     unexpected error (a bug), which the one-record path then reports for its record alone."""
     read: list[tuple[dict[str, Any], Document] | bytes] = []
     for item in items:
@@ -160,22 +160,16 @@ def _together(
             read.append(_line(b"E ", {**exc.info, "error": exc.reason}))
         except Exception:
             return None
-    docs = [r[1] for r in read if isinstance(r, tuple)]
     try:
-        summaries = iter(summarize_many(docs, method, errors="return", **job["length"]))
+        summarized = summarize_read(
+            [r[1] if isinstance(r, tuple) else r for r in read], method, **job["length"]
+        )
     except Exception:
         return None
-    out = []
-    for r in read:
-        if isinstance(r, bytes):
-            out.append(r)
-            continue
-        summary = next(summaries)
-        if isinstance(summary, InputError):
-            out.append(_line(b"E ", {**r[0], "error": str(summary)}))
-        else:
-            out.append(_result(r[0], summary, False))
-    return out
+    return [
+        _result(r[0], summary, False) if isinstance(r, tuple) else r
+        for r, summary in zip(read, summarized, strict=True)
+    ]
 
 
 def _result(info: dict[str, Any], summary: Summary, abstractive: bool) -> bytes:

@@ -160,15 +160,13 @@ def _summarized(items: Iterable[Item], method: Any, settings: dict) -> Iterator[
     """Each item with its Summary (None for an item that could not be read), BATCH items at a
     time through `summarize_many`: the same summaries as one by one, faster for many records
     (the model runs its trees and ranker over the batch's stories at once)."""
-    from ..summarizer import BATCH, summarize_many
+    from ..summarizer import BATCH, summarize_read
 
     batch: list[Item] = []
 
     def flush() -> list[tuple[Item, Any]]:
-        summaries = iter(
-            summarize_many([i.document for i in batch if not i.error], method, **settings)
-        )
-        done = [(i, None if i.error else next(summaries)) for i in batch]
+        read = [None if i.error else i.document for i in batch]
+        done = list(zip(batch, summarize_read(read, method, **settings), strict=True))
         batch.clear()
         return done
 

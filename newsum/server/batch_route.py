@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 from ..document import Document, Summary
 from ..errors import InputError
-from ..summarizer import default_method, summarize_many
+from ..summarizer import default_method, summarize_read
 from .limits import LARGE_STORY, error_response
 from .schemas import StoryIn, SummaryOut, SummarySettings
 from .work import method_instance, read_request, request_budget, summary_answer
@@ -60,25 +60,22 @@ class SummarizeBatchResponse(BaseModel):
 
 def summarize_batch_request(req: SummarizeBatchRequest, method_name: str) -> dict[str, Any]:
     """The JSON answer for a batch: the stories read one by one (a story that cannot be read
-    is an error in its place), then summarized together by summarize_many."""
+    is an error in its place), then summarized together (summarize_many)."""
     read: list[Document | InputError] = []
     for story in req.stories:
         try:
             read.append(read_request(story.text, story.html, req.format))
         except InputError as exc:
             read.append(exc)
-    summaries = iter(
-        summarize_many(
-            [doc for doc in read if isinstance(doc, Document)],
-            method_instance(method_name),
-            order=req.order,
-            redundancy=req.redundancy,
-            budget=request_budget(req),
-        )
+    summarized = summarize_read(
+        read,
+        method_instance(method_name),
+        order=req.order,
+        redundancy=req.redundancy,
+        budget=request_budget(req),
     )
     results: list[dict[str, Any]] = []
-    for story, doc in zip(req.stories, read, strict=True):
-        summary = next(summaries) if isinstance(doc, Document) else doc
+    for story, summary in zip(req.stories, summarized, strict=True):
         if isinstance(summary, Summary):
             html = story.html is not None
             item = summary_answer(summary.document, summary, html, req.include_text)
