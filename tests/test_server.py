@@ -402,6 +402,9 @@ def test_request_over_the_time_limit_is_504_and_the_server_goes_on():
             )
             assert "0.01 s" in body["error"]
             assert c.get("/healthz").status_code == 200
+            batch = {"stories": [{"text": big}], "method": "lexrank"}
+            body = assert_json_error(c.post("/v1/summarize/batch", json=batch), 504)
+            assert "send fewer or shorter stories" in body["error"]
             small = c.post("/v1/summarize", json={"text": "One short story. It ends here."})
             assert small.status_code in (200, 504)
         assert srv.alive()

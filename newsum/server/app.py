@@ -55,16 +55,15 @@ async def answer(
     started: float,
     func: Any,
     *args: Any,
+    smaller: str = "a shorter story",
 ) -> JSONResponse:
     """func(*args) in a worker as the JSON answer (with `elapsed_ms`), or the error answer:
-    504 past `limit` seconds (the worker is stopped), 503 when saturated, 4xx for newsum's own
-    errors, 500 for anything else."""
+    504 past `limit` seconds (the worker is stopped; the message says to send `smaller`), 503
+    when saturated, 4xx for newsum's own errors, 500 for anything else."""
     try:
         result = await pool.run(func, *args, deadline=time.monotonic() + limit, large=large)
     except TimeoutError:
-        return error_response(
-            504, f"{what} took longer than the {limit:g} s limit; send a shorter story"
-        )
+        return error_response(504, f"{what} took longer than the {limit:g} s limit; send {smaller}")
     except Saturated:
         response = error_response(503, "the server is busy (every worker and the queue)")
         response.headers["Retry-After"] = "1"

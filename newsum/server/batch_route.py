@@ -117,5 +117,13 @@ def register(app: FastAPI) -> None:
         pool, limit = app.state.pool, app.state.timeout
         large = size > LARGE_STORY
         return await answer(
-            pool, "summarizing", limit, large, started, summarize_batch_request, req, method
+            pool,
+            "summarizing",
+            limit,
+            large,
+            started,
+            summarize_batch_request,
+            req,
+            method,
+            smaller="fewer or shorter stories",
         )
