@@ -4,11 +4,12 @@ Parts, per story (CPU ms, best of 3 passes over the same stories): reading; read
 sentence's display text and tokens (the features need them); all sentence features, one story
 a call (as `summarize`) and in batches of 64 as `summarize_many` scores them
 (document_features_many), and all but the bigram prior's three columns; the sentence trees, one
-story a call and over the stacked rows of 64 stories (as `summarize_many` runs them); the
-candidate ranker's choice, one story a call and 64 stories a call (`CandidateRanker.choose_many`,
-the stories' feature matrices stacked in the timed part as `ModelFile.choose_many` stacks them);
-`newsum.summarize` end to end. The parts measured alone add up to less than the end-to-end time:
-run one after the other, each evicts the others' data from the CPU cache.
+story a call and over the stacked rows of 64 stories (as `summarize_many` runs them) in steps
+of several sizes, newsum's among them, and all at once; the candidate ranker's choice, one
+story a call and 64 stories a call (`CandidateRanker.choose_many`, the stories' feature
+matrices stacked in the timed part as `ModelFile.choose_many` stacks them); `newsum.summarize`
+end to end. The parts measured alone add up to less than the end-to-end time: run one after
+the other, each evicts the others' data from the CPU cache.
 
     python benchmarks/bench_model_parts.py [--data FILE.jsonl.gz] [--limit 500]
 """
@@ -23,6 +24,7 @@ import numpy as np
 from bench_methods import DEFAULT_DATA, load
 
 import newsum
+import newsum.methods.model as model_module
 from newsum.features import document_features, document_features_many
 from newsum.methods.model import MODEL_PATH, ModelFile
 from newsum.summarizer import BATCH
@@ -53,6 +55,16 @@ def main() -> None:
     scores = [model.trees.predict(x) for x in xs]
     stacks = [np.concatenate(xs[a : a + BATCH]) for a in range(0, n, BATCH)]
     method = newsum.get_method("model")
+
+    def trees_in_steps(cells: int) -> None:
+        """The trees over each 64-story stack, `cells` (row, tree) cells a step."""
+        default = model_module._CELLS
+        model_module._CELLS = cells
+        try:
+            for x in stacks:
+                model.trees.predict(x)
+        finally:
+            model_module._CELLS = default
 
     def ranker_batches() -> None:
         for a in range(0, n, BATCH):
@@ -85,9 +97,17 @@ def main() -> None:
         f"sentence trees ({model.trees.n_trees}), one story a call": lambda: [
             model.trees.predict(x) for x in xs
         ],
-        f"sentence trees ({model.trees.n_trees}), {BATCH} stories a call": lambda: [
-            model.trees.predict(x) for x in stacks
-        ],
+        **{
+            f"sentence trees ({model.trees.n_trees}), {BATCH} stories a call, {label}": (
+                lambda cells=cells: trees_in_steps(cells)
+            )
+            for label, cells in (
+                ("steps of 16,384 cells", 16_384),
+                (f"steps of {model_module._CELLS:,} cells (newsum's)", model_module._CELLS),
+                ("steps of 262,144 cells", 262_144),
+                ("all rows at once", 1 << 62),
+            )
+        },
         "candidate ranker, one story a call (choose)": lambda: [
             model.ranker.choose(d, s, x, model.idf, 3)
             for d, s, x in zip(docs, scores, xs, strict=True)

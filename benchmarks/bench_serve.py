@@ -2,11 +2,13 @@
 
 Each client is a thread with its own keep-alive HTTP connection that posts the same story to
 POST /v1/summarize as fast as it is answered (with --batch N, N copies of it a request to
-POST /v1/summarize/batch; stories/s then counts each copy). Prints requests/s, latency
-percentiles, the error count and the server's memory (RSS, the server and all its processes)
-before and after the load. With --worst N, N more clients post worst-case stories (thousands of
-one-word sentences on one line) at the same time; the figures are then those of the normal
-clients, with the worst-case answers counted by status. Loopback only; every loop ends at --seconds.
+POST /v1/summarize/batch, stories/s counting each copy; the same clients first post the story
+one a request to the same server for as long: the baseline of the ratio). Prints requests/s,
+latency percentiles, the error count and the server's memory (RSS, the server and all its
+processes) before and after the load. With --worst N, N more clients post worst-case stories
+(thousands of one-word sentences on one line) at the same time; the figures are then those of
+the normal clients, with the worst-case answers counted by status. Loopback only; every loop
+ends at --seconds.
 
     python benchmarks/bench_serve.py --clients 16 --seconds 20 --story story.txt
     python benchmarks/bench_serve.py --clients 16 --seconds 20 --worst 4 --timeout 5
@@ -159,6 +161,20 @@ class Client(threading.Thread):
             conn.close()
 
 
+def _stories_per_s(
+    host: str, port: int, body: bytes, path: str, clients: int, seconds: float, per_request: int
+) -> float:
+    """Stories/s of `clients` clients posting `body` to `path` for `seconds`."""
+    stop_at = time.perf_counter() + seconds
+    load = [Client(host, port, body, stop_at, path=path) for _ in range(clients)]
+    started = time.perf_counter()
+    for c in load:
+        c.start()
+    for c in load:
+        c.join(seconds + 60)
+    return sum(len(c.latencies) for c in load) * per_request / (time.perf_counter() - started)
+
+
 def _summarized(answer: dict) -> bool:
     """Whether an answer has highlights (every story's, for a batch)."""
     if "results" in answer:
@@ -217,14 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         pid = proc.pid
 
     story = Path(args.story).read_text(encoding="utf-8")
-    request: dict = {"text": story, "sentences": args.sentences}
-    path = "/v1/summarize"
+    settings = {"sentences": args.sentences} | ({"method": args.method} if args.method else {})
+    single = json.dumps({"text": story, **settings}).encode()
+    body, path = single, "/v1/summarize"
     if args.batch:
-        request = {"stories": [{"text": story}] * args.batch, "sentences": args.sentences}
+        body = json.dumps({"stories": [{"text": story}] * args.batch, **settings}).encode()
         path += "/batch"
-    if args.method:
-        request["method"] = args.method
-    body = json.dumps(request).encode()
     per_request = max(args.batch, 1)
     worst_story = " ".join(f"Word{i}." for i in range(args.worst_sentences))
     worst_body = json.dumps({"text": worst_story}).encode()
@@ -239,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
                 c.start()
             for c in warm:
                 c.join()
+        baseline = None
+        if args.batch:  # the same clients, one story a request, same server, as long
+            baseline = _stories_per_s(
+                host, port, single, "/v1/summarize", args.clients, args.seconds, 1
+            )
         mem_before = rss_kib(pid) if pid else None
         stop_at = time.perf_counter() + args.seconds
         clients = [Client(host, port, body, stop_at, path=path) for _ in range(args.clients)]
@@ -272,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests_per_s": round(len(lat) / wall, 1),
         "stories_a_request": per_request,
         "stories_per_s": round(len(lat) * per_request / wall, 1),
+        "one_a_request_stories_per_s": round(baseline, 1) if baseline else None,
         "p50_ms": round(percentile(lat, 50) * 1000, 1),
         "p90_ms": round(percentile(lat, 90) * 1000, 1),
         "p99_ms": round(percentile(lat, 99) * 1000, 1),
@@ -302,6 +322,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  stories       {figures['stories_a_request']} a request"
             f" ({figures['stories_per_s']} stories/s)"
         )
+        if baseline:
+            print(
+                f"  baseline      1 a request ({baseline:.1f} stories/s, before the batches):"
+                f" batches x{figures['stories_per_s'] / baseline:.2f}"
+            )
         print(
             f"  latency ms    p50 {figures['p50_ms']}  p90 {figures['p90_ms']}  "
             f"p99 {figures['p99_ms']}  max {figures['max_ms']}"

@@ -1,9 +1,10 @@
 """`POST /v1/summarize/batch`: many stories in one request, summarized together.
 
 The stories go through `newsum.summarize_many` in one worker, as `newsum batch` sends them: the
-trained model scores 64 stories' sentences at once, about twice the stories per CPU second of
-one story a request, and one HTTP round trip carries them all. Kept apart from app.py like
-check_route.py: the app's body limit, worker pool, time limit and error answers apply.
+trained model scores 64 stories' sentences at once, 2-3x the stories/s of one story a request
+(`benchmarks/bench_serve.py --batch 64`), and one HTTP round trip carries them all. Kept apart
+from app.py like check_route.py: the app's body limit, worker pool, time limit and error
+answers apply.
 """
 
 from __future__ import annotations
